@@ -1,0 +1,280 @@
+"""Hardened XML parsing and the small lenient reading helpers every codec uses.
+
+Files come from schools, editors and the ministry's software, i.e. from outside: :func:`parse_xml` caps
+the size before anything else, refuses any DOCTYPE (so no entity expansion, no external entity and no DTD
+fetch can ever happen), never touches the network, caps the nesting depth, and checks that the bytes
+really are in the encoding the prolog declares.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from typing import NoReturn, cast
+
+from lxml import etree
+
+from services.common.formats import errors as codes
+from services.common.formats.errors import FileTooLarge, FormatError
+
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+DEFAULT_MAX_DEPTH = 64
+
+_DECLARATION = re.compile(rb"<\?xml\s[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]{1,40})[\"']")
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_SINGLE_BYTE_LATIN = {"iso8859_1", "iso8859_15", "cp1252"}
+
+
+def parse_xml(
+    data: bytes,
+    *,
+    filename: str,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+) -> etree._Element:
+    """Parse an untrusted XML document and return its root element.
+
+    Raises :class:`FormatError` with code ``fichier-trop-volumineux`` (413), ``encodage-invalide``,
+    ``xml-doctype-interdit``, ``xml-entite-interdite``, ``xml-trop-profond`` or ``xml-mal-forme`` (with
+    the line). The file name is kept as the document URL, so that later errors can name the file.
+    """
+    if len(data) > max_bytes:
+        raise FileTooLarge(detail=f"{len(data)} octets pour {max_bytes} autorisés.", file=filename)
+    data = _checked_encoding(data, filename)
+    if _has_doctype(data):
+        raise FormatError(code=codes.XML_DOCTYPE_INTERDIT, file=filename, line=1)
+    root = _parse(data, filename)
+    if _declares_dtd(root.getroottree().docinfo):
+        raise FormatError(code=codes.XML_DOCTYPE_INTERDIT, file=filename, line=1)
+    _check_depth(root, max_depth, filename)
+    return root
+
+
+def _checked_encoding(data: bytes, filename: str) -> bytes:
+    """The document as bytes in an ASCII-compatible encoding that agrees with its declaration."""
+    bom_encoding, body = _strip_bom(data)
+    declared = _declared_encoding(body if bom_encoding != "utf-16" else _utf16_head(body), filename)
+    if bom_encoding == "utf-16":
+        if declared not in (None, "utf_16"):
+            _fail_encoding(filename, f"le fichier est en UTF-16 mais déclare un autre encodage ({declared}).")
+        return _transcode_utf16(data, filename)
+    if bom_encoding == "utf-8" and declared not in (None, "utf_8"):
+        _fail_encoding(
+            filename, f"le fichier commence par une marque UTF-8 mais déclare un autre encodage ({declared})."
+        )
+    effective = declared or "utf_8"
+    if effective.startswith(("utf_16", "utf_32")):
+        _fail_encoding(filename, f"le fichier déclare un encodage {declared} sans marque d'ordre des octets.")
+    if effective == "utf_8":
+        _decode_or_fail(data, "utf-8", filename)
+    elif effective in _SINGLE_BYTE_LATIN and _looks_like_utf8(data):
+        _fail_encoding(filename, "le fichier déclare un encodage ISO-8859 mais il est écrit en UTF-8.")
+    return data
+
+
+def _strip_bom(data: bytes) -> tuple[str | None, bytes]:
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name, data[len(bom) :]
+    return None, data
+
+
+def _declared_encoding(head: bytes, filename: str) -> str | None:
+    """The codec name of the prolog's encoding declaration; an unknown encoding is refused."""
+    if not head.startswith(b"<?xml"):
+        return None
+    match = _DECLARATION.match(head[:200])
+    if match is None:
+        return None
+    label = match.group(1).decode("ascii")
+    try:
+        return codecs.lookup(label).name.replace("-", "_")  # "ISO-8859-15" -> "iso8859_15"
+    except LookupError:
+        _fail_encoding(filename, f"encodage « {label} » inconnu.")
+
+
+def _utf16_head(body: bytes) -> bytes:
+    # Only the prolog is needed; decoding a few hundred bytes keeps this path cheap.
+    codec = "utf-16-le" if body[:2] == b"<\x00" else "utf-16-be"
+    return body[:400].decode(codec, "ignore").encode("ascii", "ignore")
+
+
+def _transcode_utf16(data: bytes, filename: str) -> bytes:
+    text = _decode_or_fail(data, "utf-16", filename)
+    # libxml2 would honour the UTF-16 declaration of the transcoded text: rename it, same line, same length.
+    text = re.sub(r"(<\?xml[^>]*?encoding\s*=\s*[\"'])[^\"']*", r"\1UTF-8", text, count=1)
+    return text.encode("utf-8")
+
+
+def _decode_or_fail(data: bytes, encoding: str, filename: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        _fail_encoding(filename, f"octets invalides pour l'encodage {encoding.upper()}.", line)
+
+
+def _looks_like_utf8(data: bytes) -> bool:
+    # A Latin-9 French text is almost never valid UTF-8 once it has a non-ASCII byte: é is 0xE9, which
+    # would need two continuation bytes after it. Valid UTF-8 with multibyte sequences means a lying prolog.
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _fail_encoding(filename: str | None, detail: str, line: int | None = None) -> NoReturn:
+    raise FormatError(code=codes.ENCODAGE_INVALIDE, detail=detail, file=filename, line=line)
+
+
+def _has_doctype(data: bytes) -> bool:
+    """Whether a DOCTYPE precedes the root element (skipping the declaration, comments and PIs)."""
+    position = 0
+    while True:
+        position = _skip_blanks(data, position)
+        if data.startswith(b"<?", position):
+            position = _after(data, b"?>", position)
+        elif data.startswith(b"<!--", position):
+            position = _after(data, b"-->", position)
+        else:
+            return data[position : position + 9].upper() == b"<!DOCTYPE"
+
+
+def _skip_blanks(data: bytes, position: int) -> int:
+    while position < len(data) and data[position] in b" \t\r\n":
+        position += 1
+    return position
+
+
+def _after(data: bytes, marker: bytes, position: int) -> int:
+    end = data.find(marker, position)
+    return len(data) if end < 0 else end + len(marker)
+
+
+def _parse(data: bytes, filename: str) -> etree._Element:
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+        remove_blank_text=True,
+        collect_ids=False,
+    )
+    try:
+        return etree.fromstring(data, parser, base_url=filename)
+    except etree.XMLSyntaxError as error:
+        raise _syntax_error(error, filename) from None
+
+
+def _syntax_error(error: etree.XMLSyntaxError, filename: str) -> FormatError:
+    message = str(error.msg or error)
+    line = error.lineno or None
+    if "Excessive depth" in message:
+        return FormatError(code=codes.XML_TROP_PROFOND, file=filename, line=line)
+    if "ntity" in message and "not defined" in message:
+        return FormatError(code=codes.XML_ENTITE_INTERDITE, detail=message, file=filename, line=line)
+    if "encoding" in message.lower():
+        return FormatError(code=codes.ENCODAGE_INVALIDE, detail=message, file=filename, line=line)
+    return FormatError(code=codes.XML_MAL_FORME, detail=message, file=filename, line=line)
+
+
+def _declares_dtd(docinfo: etree.DocInfo) -> bool:
+    # A second line of defence behind the prolog scan: libxml2 gives every DOCTYPE an internal subset.
+    # lxml-stubs wrongly make internalDTD non-optional.
+    return cast("etree.DTD | None", docinfo.internalDTD) is not None
+
+
+def _check_depth(root: etree._Element, max_depth: int, filename: str) -> None:
+    # libxml2 already stops at 256 levels; our cap is lower. An XPath probe for any element one level
+    # below the cap is evaluated in C and needs no Python walk over the tree.
+    probe = etree.XPath("/*" * (max_depth + 1))
+    too_deep = probe(root)
+    if isinstance(too_deep, list) and too_deep:
+        first = too_deep[0]
+        line = line_of(first) if isinstance(first, etree._Element) else None
+        detail = f"plus de {max_depth} niveaux."
+        raise FormatError(code=codes.XML_TROP_PROFOND, detail=detail, file=filename, line=line)
+
+
+def expect_root(root: etree._Element, *names: str) -> str:
+    """Return the root's tag if it is one of ``names``, else raise ``racine-inattendue``."""
+    if root.tag in names:
+        return str(root.tag)
+    expected = " ou ".join(names)
+    raise FormatError(
+        code=codes.RACINE_INATTENDUE,
+        detail=f"élément racine « {root.tag} » au lieu de « {expected} ».",
+        file=source_name(root),
+        path=f"/{root.tag}",
+        line=line_of(root),
+    )
+
+
+def source_name(elem: etree._Element) -> str | None:
+    """The file name given to :func:`parse_xml`, or None for a tree built in memory."""
+    return elem.getroottree().docinfo.URL
+
+
+def line_of(elem: etree._Element) -> int | None:
+    """The line where ``elem`` starts in the parsed file (None for a tree built in memory)."""
+    # lxml-stubs leave sourceline untyped.
+    return cast("int | None", elem.sourceline)
+
+
+def element_path(elem: etree._Element) -> str:
+    """The element's path, e.g. ``/BEE_ELEVES/DONNEES/ELEVES/ELEVE[12]/DATE_NAISS``."""
+    return str(elem.getroottree().getpath(elem))
+
+
+def located_error(elem: etree._Element, code: str, detail: str | None = None) -> FormatError:
+    """A :class:`FormatError` pointing at ``elem``: file, element path and line."""
+    return FormatError(
+        code=code, detail=detail, file=source_name(elem), path=element_path(elem), line=line_of(elem)
+    )
+
+
+def text(elem: etree._Element, child: str) -> str | None:
+    """The stripped text of ``elem``'s first ``child``: None if absent, ``""`` if present but empty."""
+    found = elem.find(child)
+    if found is None:
+        return None
+    return (found.text or "").strip()
+
+
+def required_text(elem: etree._Element, child: str) -> str:
+    """Like :func:`text`, but an absent or empty ``child`` is an ``element-manquant`` error."""
+    value = text(elem, child)
+    if not value:
+        raise located_error(elem, codes.ELEMENT_MANQUANT, f"élément « {child} » absent ou vide.")
+    return value
+
+
+def required_attribute(elem: etree._Element, name: str) -> str:
+    """The stripped value of attribute ``name``; absent or empty is ``element-manquant``."""
+    value = (elem.get(name) or "").strip()
+    if not value:
+        raise located_error(elem, codes.ELEMENT_MANQUANT, f"attribut « {name} » absent ou vide.")
+    return value
+
+
+def required_child(elem: etree._Element, child: str) -> etree._Element:
+    """The first ``child`` element; absent is ``element-manquant``."""
+    found = elem.find(child)
+    if found is None:
+        raise located_error(elem, codes.ELEMENT_MANQUANT, f"élément « {child} » absent.")
+    return found
+
+
+def children(elem: etree._Element | None, tag: str) -> list[etree._Element]:
+    """The direct children named ``tag`` of an optional container (none if the container is absent)."""
+    return [] if elem is None else list(elem.iterchildren(tag))
