@@ -20,13 +20,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from services.common.errors import AuthenticationFailed
-from services.common.pki.profile import is_valid_uai, parse_product_uri, parse_uai_uri
+from services.common.formats.identifiers import is_valid_uai
+from services.common.pki.profile import parse_product_uri, parse_uai_uri
+
+_ExtensionT = TypeVar("_ExtensionT", bound=x509.ExtensionType)
 
 
 @dataclass(frozen=True)
@@ -126,17 +130,21 @@ def _check_dates(cert: x509.Certificate, now: datetime) -> None:
 
 
 def _check_usage(cert: x509.Certificate) -> None:
-    extensions = cert.extensions
-    try:
-        usages = extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
-        is_ca = extensions.get_extension_for_class(x509.BasicConstraints).value.ca
-    except x509.ExtensionNotFound:
-        usages, is_ca = x509.ExtendedKeyUsage([]), False
-    if ExtendedKeyUsageOID.CLIENT_AUTH not in usages or is_ca:
+    usages = _extension(cert, x509.ExtendedKeyUsage)
+    constraints = _extension(cert, x509.BasicConstraints)
+    is_client = usages is not None and ExtendedKeyUsageOID.CLIENT_AUTH in usages
+    if not is_client or (constraints is not None and constraints.ca):
         raise AuthenticationFailed(
             "Ce certificat n'est pas un certificat d'authentification client.",
             code="certificat-usage-invalide",
         )
+
+
+def _extension(cert: x509.Certificate, kind: type[_ExtensionT]) -> _ExtensionT | None:
+    try:
+        return cert.extensions.get_extension_for_class(kind).value
+    except x509.ExtensionNotFound:
+        return None
 
 
 def _bound_names(cert: x509.Certificate) -> tuple[str, str, str]:
@@ -158,10 +166,9 @@ def _bound_names(cert: x509.Certificate) -> tuple[str, str, str]:
 
 
 def _san_uris(cert: x509.Certificate) -> list[str]:
-    try:
-        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-    except x509.ExtensionNotFound:
-        raise _incoherent() from None
+    san = _extension(cert, x509.SubjectAlternativeName)
+    if san is None:
+        raise _incoherent()
     return san.get_values_for_type(x509.UniformResourceIdentifier)
 
 

@@ -4,7 +4,7 @@ Public surface (the submodules are implementation detail):
 
 - :class:`CertificateAuthority` generates, saves and loads the root and issuing CA, issues the gateway's
   server certificate and editor certificates (from a CSR or with a new key) and builds CRLs.
-- :mod:`.profile` names the editor certificate profile; :func:`is_valid_uai` checks a UAI's check letter.
+- :class:`EditorBinding` and :mod:`.profile` define the editor certificate profile.
 - :func:`certificates_pem`, :func:`private_key_pem`, :func:`pkcs12_bundle` export what editors install.
 - :func:`server_context` and :func:`client_context` build ``ssl.SSLContext`` objects.
 """
@@ -16,7 +16,6 @@ from services.common.pki.export import certificates_pem, load_private_key_pem, p
 from services.common.pki.files import write_private, write_public
 from services.common.pki.profile import (
     EditorBinding,
-    is_valid_uai,
     parse_product_uri,
     parse_uai_uri,
     school_year_end,
@@ -35,7 +34,6 @@ __all__ = [
     "RevokedEntry",
     "certificates_pem",
     "client_context",
-    "is_valid_uai",
     "load_private_key_pem",
     "parse_product_uri",
     "parse_uai_uri",

@@ -21,6 +21,7 @@ from cryptography import x509
 from cryptography.x509.oid import NameOID
 
 from services.common.errors import InvalidInput
+from services.common.formats.identifiers import is_valid_uai
 
 URN_PREFIX = "urn:netsynchro:"
 UAI_URN_PREFIX = URN_PREFIX + "uai:"
@@ -32,8 +33,6 @@ DEFAULT_VALIDITY_MARGIN = timedelta(days=30)
 # refusal on the first request after download.
 BACKDATE = timedelta(minutes=5)
 
-_UAI_CHECK_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
-_UAI_PATTERN = re.compile(r"[0-9]{7}[A-Z]")
 # Slugs fit in an X.509 O/OU (64 characters at most) and contain no ":" so the product URN stays parsable.
 _SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _SLUG_MAX_LENGTH = 64
@@ -59,13 +58,6 @@ class EditorBinding:
 
     def uris(self) -> list[str]:
         return [uai_uri(self.uai), product_uri(self.editor, self.product)]
-
-
-def is_valid_uai(uai: str) -> bool:
-    """True when ``uai`` is seven digits followed by the right check letter."""
-    if not _UAI_PATTERN.fullmatch(uai):
-        return False
-    return _UAI_CHECK_LETTERS[int(uai[:7]) % len(_UAI_CHECK_LETTERS)] == uai[7]
 
 
 def is_valid_slug(value: str) -> bool:
