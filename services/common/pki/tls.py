@@ -3,13 +3,15 @@
 How the gateway verifies an editor certificate, measured with real handshakes in
 ``tests/pki/test_tls_handshake.py`` (OpenSSL 3.0, Python 3.11):
 
-- A certificate from a foreign CA is always refused by the TLS layer, whether client certificates are
-  required or optional: OpenSSL aborts the handshake as soon as a presented certificate fails to verify.
+- A certificate from a foreign CA, or one of ours without the clientAuth usage, is always refused by the
+  TLS layer, whether client certificates are required or optional: OpenSSL aborts the handshake as soon
+  as a presented certificate fails to verify (a server checks client certificates for the TLS-client
+  purpose).
 - With ``ClientCertificates.OPTIONAL`` a client that presents no certificate completes the handshake and
   the application sees no peer certificate; the gateway then answers a problem+json 401
   ``certificat-absent`` instead of a bare TLS alert the editor's software cannot explain.
-- An expired (or not yet valid) certificate is also refused in the handshake, with an alert that says
-  "certificate expired" at best. Hence ``dates_checked_by_app``: it sets OpenSSL's
+- An expired (or not yet valid) certificate is also refused in the handshake; the editor's software
+  sees a TLS alert or a reset connection, not a reason it can show to the school. Hence ``dates_checked_by_app``: it sets OpenSSL's
   ``X509_V_FLAG_NO_CHECK_TIME`` so the TLS layer still checks the chain, signatures and key usages but
   leaves dates to :func:`services.common.identity.identity_from_certificate`, which the gateway runs on
   every request anyway (revocation is checked there too) and which answers ``certificat-expire`` or
