@@ -11,10 +11,11 @@ How the gateway verifies an editor certificate, measured with real handshakes in
   the application sees no peer certificate; the gateway then answers a problem+json 401
   ``certificat-absent`` instead of a bare TLS alert the editor's software cannot explain.
 - An expired (or not yet valid) certificate is also refused in the handshake; the editor's software
-  sees a TLS alert or a reset connection, not a reason it can show to the school. Hence ``dates_checked_by_app``: it sets OpenSSL's
-  ``X509_V_FLAG_NO_CHECK_TIME`` so the TLS layer still checks the chain, signatures and key usages but
-  leaves dates to :func:`services.common.identity.identity_from_certificate`, which the gateway runs on
-  every request anyway (revocation is checked there too) and which answers ``certificat-expire`` or
+  sees a TLS alert or a reset connection, not a reason it can show to the school. Hence
+  ``dates_checked_by_app``: it sets OpenSSL's ``X509_V_FLAG_NO_CHECK_TIME`` so the TLS layer still checks
+  the chain, signatures and key usages but leaves dates to
+  :func:`services.common.identity.identity_from_certificate`, which the gateway runs on every request
+  anyway (next to the revocation check) and which answers ``certificat-expire`` or
   ``certificat-pas-encore-valide``. Turning verification off (``CERT_NONE``) and re-checking the chain
   in Python was the alternative; it moves the whole chain check out of OpenSSL for the sake of dates.
   The flag also skips the dates of the CA certificates: call
