@@ -47,9 +47,14 @@ class EditorIdentity:
 
     @property
     def serial_hex(self) -> str:
-        """Upper-case hex in whole bytes, as OpenSSL and nginx's ``$ssl_client_serial`` print it."""
-        digits = f"{self.serial:X}"
-        return digits if len(digits) % 2 == 0 else "0" + digits
+        """The serial as :func:`serial_hex` writes it."""
+        return serial_hex(self.serial)
+
+
+def serial_hex(serial: int) -> str:
+    """Upper-case hex in whole bytes, as OpenSSL and nginx's ``$ssl_client_serial`` print a serial."""
+    digits = f"{serial:X}"
+    return digits if len(digits) % 2 == 0 else "0" + digits
 
 
 def identity_from_certificate(
