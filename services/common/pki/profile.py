@@ -40,7 +40,11 @@ _SLUG_MAX_LENGTH = 64
 
 @dataclass(frozen=True)
 class EditorBinding:
-    """What an editor certificate asserts: one school and one accredited editor product."""
+    """What an editor certificate asserts: one school and one accredited editor product.
+
+    Not validated on construction (tests craft broken certificates with it); issuance goes through
+    :func:`validated_binding`.
+    """
 
     uai: str
     editor: str
