@@ -40,6 +40,7 @@ ZIP_CHEMIN_INTERDIT = "zip-chemin-interdit"
 ZIP_TROP_D_ENTREES = "zip-trop-d-entrees"
 ZIP_IMBRIQUE = "zip-imbrique"
 ENREGISTREMENTS_INVALIDES = "enregistrements-invalides"
+XML_NON_CONFORME = "xml-non-conforme"
 
 TITLES: dict[str, str] = {
     XML_MAL_FORME: "Le fichier XML est mal formé.",
@@ -63,6 +64,7 @@ TITLES: dict[str, str] = {
     ZIP_TROP_D_ENTREES: "L'archive ZIP contient trop de fichiers.",
     ZIP_IMBRIQUE: "L'archive ZIP contient une autre archive, ce qui n'est pas accepté.",
     ENREGISTREMENTS_INVALIDES: "Le fichier contient des enregistrements invalides.",
+    XML_NON_CONFORME: "Le fichier n'est pas conforme au schéma XSD du format.",
 }
 
 
@@ -106,7 +108,7 @@ class FormatError(InvalidInput):
         return item
 
 
-class FileTooLarge(FormatError):  # noqa: N818 - the name the platform's API uses
+class FileTooLarge(FormatError):
     """The file (or what an archive expands to) is over the configured cap."""
 
     status: ClassVar[int] = 413
@@ -114,7 +116,7 @@ class FileTooLarge(FormatError):  # noqa: N818 - the name the platform's API use
     default_title: ClassVar[str] = TITLES[FICHIER_TROP_VOLUMINEUX]
 
 
-class FormatErrors(FormatError):  # noqa: N818 - a container of FormatError, named as one
+class FormatErrors(FormatError):
     """Several record-level errors of one file, reported together (``errors`` in the problem body)."""
 
     default_code: ClassVar[str] = ENREGISTREMENTS_INVALIDES
