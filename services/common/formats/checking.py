@@ -95,6 +95,14 @@ def located_at(errors: list[FormatError], path: str) -> list[FormatError]:
     return errors
 
 
+def first_of(what: str, code: str, seen: set[str]) -> list[FormatError]:
+    """No error the first time ``code`` is met (it is then added to ``seen``), a duplicate error after."""
+    if code in seen:
+        return [FormatError(code=codes.VALEUR_INVALIDE, detail=f"{what} « {code} » déclaré(e) deux fois.")]
+    seen.add(code)
+    return []
+
+
 def parsed(elem: etree._Element, tag: str, parse: Callable[[str], T]) -> T:
     """The required child ``tag`` parsed by ``parse``; its error located at the child."""
     value = required_text(elem, tag)

@@ -14,7 +14,7 @@ from lxml import etree
 from services.common.formats import identifiers as ids
 from services.common.formats.checking import parse_at, parse_int, parse_year, parsed_optional, read_each
 from services.common.formats.errors import ErrorCollector
-from services.common.formats.reading import located, read_record
+from services.common.formats.reading import read_record
 from services.common.formats.sts_edt_models import (
     AnneeScolaire,
     Civilite,
@@ -54,7 +54,7 @@ def read_tree(root: etree._Element, collector: ErrorCollector) -> StsEdt:
     parametres = required_child(root, "PARAMETRES")
     uaj_elem = required_child(parametres, "UAJ")
     uaj = read_record(Uaj, uaj_elem, collector)
-    located(uaj_elem, ids.check_uai, uaj.code)  # a file about no valid school is refused whole
+    parse_at(uaj_elem, uaj.code, ids.check_uai)  # a file about no valid school is refused whole
     donnees = required_child(root, "DONNEES")
     alternances = read_alternances(donnees.find("ALTERNANCES"), collector)
     refs = References(alternances=frozenset(a.code for a in alternances))
@@ -127,7 +127,7 @@ def _read_individu(elem: etree._Element, collector: ErrorCollector) -> Individu:
 
 
 def _read_prof_princ(elem: etree._Element) -> ProfPrinc:
-    code = located(elem, ids.read_code_structure, text(elem, "CODE_STRUCTURE") or "")
+    code = parse_at(elem, text(elem, "CODE_STRUCTURE") or "", ids.read_code_structure)
     return ProfPrinc(
         code_structure=code,
         date_debut=parsed_optional(elem, "DATE_DEBUT", ids.parse_date_iso),
@@ -160,7 +160,7 @@ def _read_groupe(elem: etree._Element, refs: References, collector: ErrorCollect
 
 
 def _structure_code(elem: etree._Element) -> str:
-    return located(elem, ids.read_code_structure, required_attribute(elem, "CODE"))
+    return parse_at(elem, required_attribute(elem, "CODE"), ids.read_code_structure)
 
 
 def _read_mef_appartenance(elem: etree._Element) -> MefAppartenance:

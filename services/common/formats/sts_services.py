@@ -20,7 +20,15 @@ from lxml import etree
 
 from services.common.formats import errors as codes
 from services.common.formats import identifiers as ids
-from services.common.formats.checking import located_at, parse_at, parse_int, parsed, raise_all, read_each
+from services.common.formats.checking import (
+    first_of,
+    located_at,
+    parse_at,
+    parse_int,
+    parsed,
+    raise_all,
+    read_each,
+)
 from services.common.formats.errors import ErrorCollector, FormatError
 from services.common.formats.xmlsafe import children, required_attribute, text
 from services.common.formats.xmlwrite import node, sub
@@ -136,9 +144,20 @@ def validate_services(services: Iterable[Service], path: str, refs: References) 
     return errors
 
 
+def validate_alternances(alternances: Iterable[Alternance], path: str) -> list[FormatError]:
+    """Every problem of the alternations under the ``ALTERNANCES`` container at ``path``."""
+    errors: list[FormatError] = []
+    seen: set[str] = set()
+    for index, alternance in enumerate(alternances, 1):
+        problems = alternance_errors(alternance) + first_of("ALTERNANCE", alternance.code, seen)
+        errors += located_at(problems, f"{path}/ALTERNANCE[{index}]")
+    return errors
+
+
 def read_alternances(container: etree._Element | None, collector: ErrorCollector) -> list[Alternance]:
-    """``ALTERNANCES/ALTERNANCE`` items; a bad one is collected and left out."""
-    return read_each(children(container, "ALTERNANCE"), _read_alternance, collector)
+    """``ALTERNANCES/ALTERNANCE`` items; a bad or repeated one is collected and left out."""
+    seen: set[str] = set()
+    return read_each(children(container, "ALTERNANCE"), lambda elem: _read_alternance(elem, seen), collector)
 
 
 def read_services(parent: etree._Element, refs: References, collector: ErrorCollector) -> list[Service]:
@@ -150,7 +169,7 @@ def read_services(parent: etree._Element, refs: References, collector: ErrorColl
     )
 
 
-def _read_alternance(elem: etree._Element) -> Alternance:
+def _read_alternance(elem: etree._Element, seen: set[str]) -> Alternance:
     weeks = [
         parse_at(week, (week.text or "").strip(), ids.parse_date_iso)
         for week in children(elem.find("SEMAINES"), "DATE_DEBUT_SEMAINE")
@@ -161,7 +180,7 @@ def _read_alternance(elem: etree._Element) -> Alternance:
         libelle_long=text(elem, "LIBELLE_LONG"),
         semaines=weeks,
     )
-    raise_all(alternance_errors(alternance), elem)
+    raise_all(alternance_errors(alternance) + first_of("ALTERNANCE", alternance.code, seen), elem)
     return alternance
 
 
