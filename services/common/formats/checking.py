@@ -95,6 +95,15 @@ def located_at(errors: list[FormatError], path: str) -> list[FormatError]:
     return errors
 
 
+def errors_of(check: Callable[[str], str], value: str, path: str | None = None) -> list[FormatError]:
+    """The error ``check(value)`` raises, as a list (empty when ``value`` passes), located at ``path``."""
+    try:
+        check(value)
+    except FormatError as error:
+        return [error] if path is None else located_at([error], path)
+    return []
+
+
 def first_of(what: str, code: str, seen: set[str]) -> list[FormatError]:
     """No error the first time ``code`` is met (it is then added to ``seen``), a duplicate error after."""
     if code in seen:

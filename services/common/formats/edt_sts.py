@@ -30,6 +30,7 @@ from services.common.formats import identifiers as ids
 from services.common.formats.checking import (
     Checked,
     check_document,
+    errors_of,
     first_of,
     located_at,
     parse_at,
@@ -110,7 +111,7 @@ def read_edt_sts(data: bytes, *, filename: str) -> EdtSts:
 
 def validate_edt_sts(model: EdtSts) -> list[FormatError]:
     """The problems of a model built in code, each with its element path (what the reader would refuse)."""
-    errors = _checked(ids.check_uai, model.uaj, f"/{ROOT}/PARAMETRES/UAJ")
+    errors = errors_of(ids.check_uai, model.uaj, f"/{ROOT}/PARAMETRES/UAJ")
     errors += validate_alternances(model.alternances, f"/{ROOT}/DONNEES/ALTERNANCES")
     refs, seen = model.references(), set[str]()
     for index, division in enumerate(model.divisions, 1):
@@ -123,7 +124,7 @@ def validate_edt_sts(model: EdtSts) -> list[FormatError]:
         errors += located_at(_code_errors("GROUPE", groupe.code, seen), f"{path}/@CODE")
         for d_index, code in enumerate(groupe.divisions, 1):
             d_path = f"{path}/DIVISIONS_APPARTENANCE/DIVISION_APPARTENANCE[{d_index}]/@CODE"
-            errors += _checked(ids.check_code_structure, code, d_path)
+            errors += errors_of(ids.check_code_structure, code, d_path)
         errors += validate_services(groupe.services, f"{path}/SERVICES", refs)
     return errors
 
@@ -231,12 +232,4 @@ def _code(elem: etree._Element, what: str, seen: set[str]) -> str:
 
 def _code_errors(what: str, code: str, seen: set[str]) -> list[FormatError]:
     # Pushed codes must match STS's own, which are always writable: hence the strict check here.
-    return _checked(ids.check_code_structure, code, None) or first_of(what, code, seen)
-
-
-def _checked(check: Callable[[str], str], value: str, path: str | None) -> list[FormatError]:
-    try:
-        check(value)
-    except FormatError as error:
-        return [error] if path is None else located_at([error], path)
-    return []
+    return errors_of(ids.check_code_structure, code) or first_of(what, code, seen)

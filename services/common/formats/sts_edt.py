@@ -19,10 +19,8 @@ something the file declares.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from services.common.formats import identifiers as ids
-from services.common.formats.checking import check_document, located_at, raise_if_any
+from services.common.formats.checking import check_document, errors_of, located_at, raise_if_any
 from services.common.formats.errors import FormatError
 from services.common.formats.sts_edt_models import (
     Academie,
@@ -99,12 +97,12 @@ def validate_sts_edt(model: StsEdt) -> list[FormatError]:
     Identifiers must be writable (UAI, subject, MEF, division and group codes) and every reference must
     resolve in the file: subjects, MEFs, teachers, alternations, the divisions of a group.
     """
-    errors = _checked(ids.check_uai, model.uaj.code, f"/{ROOT}/PARAMETRES/UAJ/@CODE")
+    errors = errors_of(ids.check_uai, model.uaj.code, f"/{ROOT}/PARAMETRES/UAJ/@CODE")
     for index, matiere in enumerate(model.nomenclatures.matieres, 1):
         path = f"/{ROOT}/NOMENCLATURES/MATIERES/MATIERE[{index}]/@CODE"
-        errors += _checked(ids.check_code_matiere, matiere.code, path)
+        errors += errors_of(ids.check_code_matiere, matiere.code, path)
     for index, mef in enumerate(model.nomenclatures.mefs, 1):
-        errors += _checked(ids.check_mef, mef.code, f"/{ROOT}/NOMENCLATURES/MEFS/MEF[{index}]/@CODE")
+        errors += errors_of(ids.check_mef, mef.code, f"/{ROOT}/NOMENCLATURES/MEFS/MEF[{index}]/@CODE")
     known = _Declared(model)
     for index, division in enumerate(model.divisions, 1):
         errors += known.structure_errors(division, f"{_STRUCTURE}/DIVISIONS/DIVISION[{index}]")
@@ -128,7 +126,7 @@ class _Declared:
         self.refs = References(alternances=frozenset(a.code for a in model.alternances))
 
     def structure_errors(self, structure: Division | Groupe, path: str) -> list[FormatError]:
-        errors = _checked(ids.check_code_structure, structure.code, f"{path}/@CODE")
+        errors = errors_of(ids.check_code_structure, structure.code, f"{path}/@CODE")
         for index, mef in enumerate(structure.mefs, 1):
             m_path = f"{path}/MEFS_APPARTENANCE/MEF_APPARTENANCE[{index}]"
             errors += self.check("MEF", mef.code, self.mefs, m_path)
@@ -146,11 +144,3 @@ class _Declared:
         if code in declared:
             return []
         return located_at([FormatError(detail=f"{what} « {code} » non déclaré(e) dans le fichier.")], path)
-
-
-def _checked(check: Callable[[str], str], value: str, path: str) -> list[FormatError]:
-    try:
-        check(value)
-    except FormatError as error:
-        return located_at([error], path)
-    return []

@@ -122,7 +122,8 @@ def cours_errors(cours: Cours, refs: References) -> list[FormatError]:
         errors.append(_invalid(f"JOUR « {cours.jour} » hors de 1 (lundi) à 7 (dimanche)."))
     start = timedelta(hours=cours.heure_debut.hour, minutes=cours.heure_debut.minute)
     if cours.duree <= timedelta(0) or start + cours.duree > _END_OF_DAY:
-        errors.append(_invalid(f"DUREE « {ids.format_hhmm_duration(cours.duree)} » impossible ce jour-là."))
+        minutes = int(cours.duree.total_seconds() // 60)
+        errors.append(_invalid(f"DUREE de {minutes} minutes impossible à partir de HEURE_DEBUT."))
     if cours.code_alternance is not None and cours.code_alternance not in refs.alternances:
         errors.append(_invalid(f"CODE_ALTERNANCE « {cours.code_alternance} » n'est pas déclaré."))
     if refs.salles is not None and cours.code_salle is not None and cours.code_salle not in refs.salles:
