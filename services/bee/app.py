@@ -1,0 +1,35 @@
+"""BEE: the student base, its exports and the links import."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from services.bee.exports import build_export
+from services.bee.models import MODELS
+from services.bee.settings import BeeSettings
+from services.common import subjects
+from services.common.bus import Bus
+from services.common.export_worker import export_handler
+from services.common.metrics import HttpMetrics
+from services.common.runtime import open_runtime, readiness_of
+from services.common.web import install_error_handlers, install_operational_routes
+
+
+def create_app(settings: BeeSettings, *, bus: Bus | None = None) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = await open_runtime("bee", settings.database, settings.nats, MODELS, bus=bus)
+        app.state.runtime = runtime
+        handler = export_handler(runtime.bus, runtime.sessions, build_export)
+        await runtime.bus.serve(subjects.bee_export("*"), subjects.BEE_QUEUE, handler)
+        yield
+        await runtime.close()
+
+    app = FastAPI(title="NetSynchro — BEE", version="1", lifespan=lifespan)
+    app.state.runtime = None
+    install_error_handlers(app)
+    install_operational_routes(app, HttpMetrics("bee"), readiness_of(lambda: app.state.runtime))
+    return app

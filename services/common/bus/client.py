@@ -1,0 +1,253 @@
+"""The Bus: one NATS connection per service, with JetStream, opened and drained by the app's lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import nats
+from nats.aio.client import Client as NatsClient
+from nats.aio.msg import Msg
+from nats.aio.subscription import Subscription
+from nats.errors import TimeoutError as NatsTimeoutError
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, PubAck, StorageType, StreamConfig
+from nats.js.errors import BadRequestError, NotFoundError
+
+from services.common.bus.acks import DEFAULT_BACKOFF, Disposition, decide
+from services.common.bus.chunks import ChunkedReply
+from services.common.errors import Unavailable
+from services.common.logging import sync_id_var
+from services.common.settings import NatsSettings
+from services.common.subjects import StreamSpec
+
+log = logging.getLogger(__name__)
+
+MessageHandler = Callable[[Msg], Awaitable[None]]
+TerminationReporter = Callable[[Msg, BaseException], Awaitable[None]]
+SYNC_ID_HEADER = "Sync-Id"
+
+
+@dataclass(frozen=True)
+class ConsumerSpec:
+    """A durable pull consumer: replicas of a service share it, so each message is handled once."""
+
+    stream: str
+    durable: str
+    filter_subject: str
+    max_deliver: int = 10
+    ack_wait_seconds: float = 30.0
+    batch: int = 64
+    max_ack_pending: int = 1000
+    backoff: Sequence[float] = field(default=DEFAULT_BACKOFF)
+
+
+class Bus:
+    """Connection lifecycle, request/reply, deduplicated JetStream publishing and pull consumers."""
+
+    def __init__(self, settings: NatsSettings, *, name: str) -> None:
+        self.settings = settings
+        self.name = name
+        self._nc: NatsClient | None = None
+        self._js: JetStreamContext | None = None
+        self._consumers: list[asyncio.Task[None]] = []
+        self._pull_subscriptions: list[JetStreamContext.PullSubscription] = []
+        self._stopping = asyncio.Event()
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    async def connect(self) -> None:
+        self._nc = await nats.connect(
+            servers=[self.settings.url],
+            name=self.name,
+            connect_timeout=self.settings.connect_timeout,
+            max_reconnect_attempts=-1,
+            drain_timeout=5,
+            reconnect_time_wait=0.5,
+            error_cb=self._on_error,
+        )
+        self._js = self._nc.jetstream(timeout=self.settings.request_timeout)
+
+    async def close(self) -> None:
+        """Stop consumers, then drain: in-flight handlers finish and pending publishes are flushed."""
+        self._stopping.set()
+        for task in self._consumers:
+            task.cancel()
+        for task in self._consumers:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        for subscription in self._pull_subscriptions:
+            # A pull request may still be open on the server; drain would wait for it in vain.
+            with contextlib.suppress(Exception):
+                await subscription.unsubscribe()
+        if self._nc is not None and not self._nc.is_closed:
+            with contextlib.suppress(Exception):
+                await self._nc.drain()
+
+    @property
+    def nc(self) -> NatsClient:
+        if self._nc is None:
+            raise RuntimeError("bus not connected")
+        return self._nc
+
+    @property
+    def js(self) -> JetStreamContext:
+        if self._js is None:
+            raise RuntimeError("bus not connected")
+        return self._js
+
+    @property
+    def is_connected(self) -> bool:
+        return self._nc is not None and self._nc.is_connected
+
+    async def _on_error(self, error: Exception) -> None:
+        log.warning("nats error: %s", error)
+
+    # -- streams -----------------------------------------------------------------------------------
+    async def ensure_streams(self, specs: Sequence[StreamSpec]) -> None:
+        """Create (or update) the streams this service relies on; idempotent across replicas."""
+        for spec in specs:
+            config = StreamConfig(
+                name=spec.name,
+                subjects=spec.subjects,
+                description=spec.description,
+                storage=StorageType.FILE,
+                max_age=spec.max_age_seconds,
+                duplicate_window=spec.duplicate_window_seconds,
+                max_msg_size=spec.max_msg_size,
+                num_replicas=self.settings.replicas,
+            )
+            try:
+                await self.js.add_stream(config)
+            except BadRequestError:
+                await self.js.update_stream(config)
+
+    # -- publishing --------------------------------------------------------------------------------
+    async def publish_durable(
+        self,
+        subject: str,
+        payload: bytes,
+        *,
+        msg_id: str,
+        headers: Mapping[str, str] | None = None,
+        attempts: int = 5,
+    ) -> PubAck:
+        """Publish to JetStream and wait for the ack; retries reuse ``msg_id`` so nothing is duplicated."""
+        all_headers = {"Nats-Msg-Id": msg_id, **(headers or {})}
+        for attempt in range(1, attempts + 1):
+            try:
+                return await self.js.publish(subject, payload, headers=all_headers)
+            except (NatsTimeoutError, NotFoundError, nats.errors.NoRespondersError) as error:
+                if attempt == attempts:
+                    raise Unavailable(code="bus-indisponible") from error
+                # A stream leader election takes a few seconds: wait and publish the same id again.
+                await asyncio.sleep(min(0.25 * 2**attempt, 3.0))
+        raise AssertionError("unreachable")
+
+    # -- request/reply -------------------------------------------------------------------------------
+    async def serve(self, subject: str, queue: str, handler: MessageHandler) -> Subscription:
+        """Answer requests on ``subject`` in a queue group; errors are logged, never silently lost."""
+
+        async def guarded(msg: Msg) -> None:
+            token = sync_id_var.set((msg.headers or {}).get(SYNC_ID_HEADER))
+            try:
+                await handler(msg)
+            except Exception:
+                log.exception("request handler failed on %s", msg.subject)
+            finally:
+                sync_id_var.reset(token)
+
+        return await self.nc.subscribe(subject, queue=queue, cb=guarded)
+
+    async def request_chunks(
+        self, subject: str, payload: bytes, *, headers: Mapping[str, str] | None = None
+    ) -> ChunkedReply:
+        """Send a request whose answer comes back in chunks (see :mod:`services.common.bus.chunks`)."""
+        inbox = self.nc.new_inbox()
+        subscription = await self.nc.subscribe(inbox)
+        reply = ChunkedReply(subscription, timeout=self.settings.request_timeout)
+        try:
+            await self.nc.publish(subject, payload, reply=inbox, headers=dict(headers or {}))
+            await reply.read_head()
+        except BaseException:
+            await reply.close()
+            raise
+        return reply
+
+    # -- durable consumers ---------------------------------------------------------------------------
+    async def consume(
+        self,
+        spec: ConsumerSpec,
+        handler: MessageHandler,
+        *,
+        on_terminated: TerminationReporter | None = None,
+    ) -> None:
+        """Start a background pull loop; each message is acked, nak'ed or terminated by :func:`decide`."""
+        config = ConsumerConfig(
+            durable_name=spec.durable,
+            ack_policy=AckPolicy.EXPLICIT,
+            ack_wait=spec.ack_wait_seconds,
+            max_deliver=spec.max_deliver,
+            filter_subject=spec.filter_subject,
+            max_ack_pending=spec.max_ack_pending,
+        )
+        subscription = await self.js.pull_subscribe(
+            spec.filter_subject, durable=spec.durable, stream=spec.stream, config=config
+        )
+        self._pull_subscriptions.append(subscription)
+        task = asyncio.create_task(self._pull_loop(subscription, spec, handler, on_terminated))
+        task.add_done_callback(_log_crash)
+        self._consumers.append(task)
+
+    async def _pull_loop(
+        self,
+        subscription: JetStreamContext.PullSubscription,
+        spec: ConsumerSpec,
+        handler: MessageHandler,
+        on_terminated: TerminationReporter | None,
+    ) -> None:
+        while not self._stopping.is_set():
+            try:
+                messages = await subscription.fetch(spec.batch, timeout=1.0)
+            except (TimeoutError, NatsTimeoutError):
+                continue
+            except nats.errors.ConnectionClosedError:
+                return
+            for msg in messages:
+                await self._handle_one(msg, spec, handler, on_terminated)
+
+    async def _handle_one(
+        self, msg: Msg, spec: ConsumerSpec, handler: MessageHandler, on_terminated: TerminationReporter | None
+    ) -> None:
+        token = sync_id_var.set((msg.headers or {}).get(SYNC_ID_HEADER))
+        error: BaseException | None = None
+        try:
+            await handler(msg)
+        except Exception as caught:
+            error = caught
+        finally:
+            sync_id_var.reset(token)
+        decision = decide(
+            error, delivered=msg.metadata.num_delivered, max_deliver=spec.max_deliver, backoff=spec.backoff
+        )
+        await _apply(msg, decision.disposition, decision.delay)
+        if error is not None:
+            log.warning("%s on %s: %r", decision.disposition.value, msg.subject, error)
+        if decision.disposition is Disposition.TERM and on_terminated is not None and error is not None:
+            await on_terminated(msg, error)
+
+
+async def _apply(msg: Msg, disposition: Disposition, delay: float | None) -> None:
+    if disposition is Disposition.ACK:
+        await msg.ack()
+    elif disposition is Disposition.NAK:
+        await msg.nak(delay=delay)
+    else:
+        await msg.term()
+
+
+def _log_crash(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("consumer loop crashed", exc_info=task.exception())

@@ -1,0 +1,47 @@
+"""Settings shared by every service.
+
+Each service subclasses :class:`ServiceSettings` with its own env prefix (``GATEWAY_``, ``BEE_``...), and
+nested models use ``__`` as delimiter (``BEE_DATABASE__URL``). Nothing is read at import time: only a
+service's ``__main__`` calls ``Settings()``; tests build settings objects directly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_NATS_URL = "nats://127.0.0.1:14222"  # never the machine's own 4222: `make run` starts its own server
+
+
+class NatsSettings(BaseModel):
+    url: str = DEFAULT_NATS_URL
+    connect_timeout: float = 5.0
+    request_timeout: float = 15.0
+    # Replicas for streams and buckets: 1 embedded, 3 on a cluster.
+    replicas: int = 1
+
+
+class DatabaseSettings(BaseModel):
+    url: str
+    echo: bool = False
+    pool_size: int = 10
+    max_overflow: int = 10
+
+
+class ServiceSettings(BaseSettings):
+    """What every service has: where it listens, how it logs, which NATS it talks to."""
+
+    model_config = SettingsConfigDict(env_nested_delimiter="__", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "INFO"
+    log_json: bool = True
+    nats: NatsSettings = Field(default_factory=NatsSettings)
+
+
+def sqlite_url(path: Path) -> str:
+    """An async SQLite URL for a file path."""
+    return f"sqlite+aiosqlite:///{path}"

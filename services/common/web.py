@@ -1,0 +1,82 @@
+"""What every service's FastAPI app has: problem+json errors, health and readiness, metrics."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+
+from services.common.errors import PROBLEM_MEDIA_TYPE, DomainError, InvalidInput
+from services.common.metrics import HttpMetrics, MetricsMiddleware
+
+log = logging.getLogger(__name__)
+
+ReadinessCheck = Callable[[], Awaitable[None]]
+
+
+def problem_response(error: DomainError, request: Request | None = None) -> JSONResponse:
+    """The problem+json answer; it names the sync when the request opened one."""
+    headers = {}
+    retry_after = error.extensions.get("retry_after")
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
+    body = error.to_problem(request.url.path if request else None)
+    sync_id = getattr(request.state, "sync_id", None) if request else None
+    if sync_id:
+        body["sync_id"] = sync_id
+        headers["Sync-Id"] = sync_id
+    return JSONResponse(body, status_code=error.status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """One handler for the whole error tree; FastAPI's own validation errors become problems too."""
+
+    async def on_domain_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, DomainError)
+        return problem_response(error, request)
+
+    async def on_validation_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, RequestValidationError)
+        problem = InvalidInput(detail="; ".join(_describe(e) for e in error.errors()))
+        return problem_response(problem, request)
+
+    async def on_unexpected(request: Request, error: Exception) -> Response:
+        log.exception("unhandled error on %s", request.url.path)
+        return problem_response(DomainError(), request)
+
+    app.add_exception_handler(DomainError, on_domain_error)
+    app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(Exception, on_unexpected)
+
+
+def _describe(error: dict[str, object]) -> str:
+    location = ".".join(str(part) for part in error.get("loc", ()))  # type: ignore[attr-defined]
+    return f"{location} : {error.get('msg')}"
+
+
+def install_operational_routes(
+    app: FastAPI, metrics: HttpMetrics, readiness: Callable[[], Sequence[ReadinessCheck]]
+) -> None:
+    """``/healthz`` (the process answers), ``/readyz`` (its dependencies answer) and ``/metrics``."""
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz() -> Response:
+        failures = []
+        for check in readiness():
+            try:
+                await check()
+            except Exception as error:  # readiness reports every failing dependency
+                failures.append(f"{getattr(check, '__name__', 'check')}: {error}")
+        if failures:
+            return JSONResponse({"status": "not ready", "failures": failures}, status_code=503)
+        return JSONResponse({"status": "ready"})
+
+    app.add_route("/metrics", metrics.endpoint, include_in_schema=False)

@@ -1,0 +1,48 @@
+"""The gateway: editors' HTTPS API behind mTLS."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from services.common import subjects
+from services.common.bus import Bus
+from services.common.metrics import HttpMetrics
+from services.common.web import install_error_handlers, install_operational_routes
+from services.gateway.routes import router
+from services.gateway.settings import GatewaySettings
+from services.gateway.state import GatewayState
+from services.gateway.sync import SyncRecorder
+from services.gateway.trust import TrustStore
+
+
+def create_app(settings: GatewaySettings, *, bus: Bus | None = None) -> FastAPI:
+    own_bus = bus is None
+    the_bus = bus or Bus(settings.nats, name="gateway")
+    state = GatewayState(settings=settings, bus=the_bus, recorder=SyncRecorder(the_bus), trust=TrustStore())
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if own_bus:
+            await the_bus.connect()
+        await the_bus.ensure_streams([subjects.SYNC_EVENTS])
+        yield
+        if own_bus:
+            await the_bus.close()
+
+    app = FastAPI(title="NetSynchro — passerelle des éditeurs", version="1", lifespan=lifespan)
+    app.state.gateway = state
+    install_error_handlers(app)
+    install_operational_routes(app, HttpMetrics("gateway"), readiness=lambda: [_bus_ready(the_bus)])
+    app.include_router(router)
+    return app
+
+
+def _bus_ready(bus: Bus):  # type: ignore[no-untyped-def]
+    async def nats_connected() -> None:
+        if not bus.is_connected:
+            raise RuntimeError("NATS non connecté")
+
+    return nats_connected

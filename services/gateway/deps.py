@@ -1,0 +1,81 @@
+"""The gateway's dependencies: who is calling (from the client certificate) and may they do this."""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+
+from services.common.errors import AuthenticationFailed, DomainError, Forbidden, InvalidInput
+from services.common.formats.identifiers import is_valid_uai
+from services.common.identity import EditorIdentity, identity_from_certificate
+from services.common.ids import new_sync_id
+from services.common.logging import sync_id_var
+from services.gateway.flows import Flow, ensure_flow_allowed
+from services.gateway.state import GatewayState
+from services.gateway.sync import Exchange
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def gateway_state(request: Request) -> GatewayState:
+    state: GatewayState = request.app.state.gateway
+    return state
+
+
+StateDep = Annotated[GatewayState, Depends(gateway_state)]
+
+
+def client_certificate_der(scope: MutableMapping[str, Any]) -> bytes:
+    tls = scope.get("extensions", {}).get("tls", {})
+    der: bytes | None = tls.get("client_cert_der")
+    if not der:
+        raise AuthenticationFailed(
+            "Aucun certificat client n'a été présenté : installez le certificat de l'établissement.",
+            code="certificat-absent",
+        )
+    return der
+
+
+def authenticate(request: Request, state: GatewayState) -> EditorIdentity:
+    """Identity from the verified certificate, re-checked on every request (revocation included)."""
+    identity = identity_from_certificate(client_certificate_der(request.scope), now=datetime.now(UTC))
+    state.trust.ensure_trusted(identity)
+    return identity
+
+
+def ensure_own_school(identity: EditorIdentity, uai: str) -> None:
+    if not is_valid_uai(uai):
+        raise InvalidInput(f"L'UAI « {uai} » est invalide (lettre clé incorrecte).", code="uai-invalide")
+    if identity.uai != uai:
+        raise Forbidden(
+            f"Ce certificat est celui de l'établissement {identity.uai} : il ne donne pas accès à {uai}.",
+            code="etablissement-non-autorise",
+        )
+
+
+def ensure_year(year: int) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise InvalidInput(f"L'année scolaire « {year} » est invalide.", code="annee-invalide")
+
+
+def exchange_for(flow: Flow) -> Any:
+    """A dependency opening the exchange for ``flow``: a refusal is recorded before it is raised."""
+
+    async def open_exchange(request: Request, uai: str, annee: int, state: StateDep) -> Exchange:
+        exchange = Exchange(new_sync_id(), flow.name, flow.direction, uai=uai.upper(), year=annee)
+        sync_id_var.set(exchange.sync_id)
+        request.state.sync_id = exchange.sync_id
+        try:
+            exchange.identity = authenticate(request, state)
+            ensure_year(annee)
+            ensure_own_school(exchange.identity, exchange.uai or "")
+            ensure_flow_allowed(exchange.identity.product, flow)
+        except DomainError as error:
+            await state.recorder.refused(exchange, error)
+            raise
+        return exchange
+
+    return Depends(open_exchange)
