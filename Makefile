@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: install run test lint typecheck unit bench demo clean
+.PHONY: install system-deps run test lint typecheck bench demo clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,12 @@ $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-*; touch $(STAMP)
 
 install: $(STAMP)
+
+# Debian packages the tests drive for real: chromium (browser tests through Playwright, never a
+# downloaded browser) and nginx (the gateway's proxy mode).
+system-deps:
+	@command -v chromium >/dev/null && command -v nginx >/dev/null || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nginx-light >/dev/null; }
 
 run: install
 	$(PY) scripts/run.py
@@ -25,7 +31,7 @@ lint: install
 typecheck: install
 	$(PY) -m mypy services tests scripts bench
 
-test: install lint typecheck
+test: install system-deps lint typecheck
 	$(PY) -m pytest -q -p no:cacheprovider
 
 bench: install

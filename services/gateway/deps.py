@@ -72,7 +72,7 @@ def exchange_for(flow: Flow) -> Any:
             exchange.identity = authenticate(request, state)
             ensure_year(annee)
             ensure_own_school(exchange.identity, exchange.uai or "")
-            ensure_flow_allowed(exchange.identity.product, flow)
+            ensure_flow_allowed(exchange.identity.product, flow, state.trust.product_flows)
         except DomainError as error:
             await state.recorder.refused(exchange, error)
             raise

@@ -1,10 +1,4 @@
-"""The flows editors use, and which accredited products may use which.
-
-Flow names are the ones French users know. A timetable product (EDT, UDT) pulls the structures, the
-nomenclatures and the STS export and pushes timetables; a school-life product (Pronote) pulls students,
-guardians and structures and pushes student↔group links. Until GIN-WEB's registry is the source (it then
-publishes each product's flows), this table is the embedded default.
-"""
+"""The flows editors use (named as French users know them) and the check that a product may use one."""
 
 from __future__ import annotations
 
@@ -26,17 +20,8 @@ NOMENCLATURES = Flow("nomenclatures", Direction.EXPORT, subjects.bee_export("nom
 
 FLOWS: dict[str, Flow] = {flow.name: flow for flow in (NOMENCLATURES,)}
 
-PRODUCT_FLOWS: dict[str, frozenset[str]] = {
-    "edt": frozenset({"nomenclatures", "structures", "emploi-du-temps", "etablissement"}),
-    "udt": frozenset({"nomenclatures", "structures", "emploi-du-temps", "etablissement"}),
-    "pronote": frozenset(
-        {"nomenclatures", "structures", "eleves", "responsables", "etablissement", "liens-eleves-groupes"}
-    ),
-}
-
-
-def ensure_flow_allowed(product: str, flow: Flow) -> None:
-    if flow.name not in PRODUCT_FLOWS.get(product, frozenset()):
+def ensure_flow_allowed(product: str, flow: Flow, product_flows: dict[str, frozenset[str]]) -> None:
+    if flow.name not in product_flows.get(product, frozenset()):
         raise Forbidden(
             f"Le produit « {product} » n'est pas habilité pour le flux « {flow.name} ».",
             code="flux-non-autorise",

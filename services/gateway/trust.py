@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from services.common.errors import AuthenticationFailed, Forbidden
 from services.common.identity import EditorIdentity
+from services.common.products import DEFAULT_PRODUCT_FLOWS
 
 
 class TrustStore:
     def __init__(self) -> None:
         self.revoked_serials: set[int] = set()
         self.withdrawn_editors: set[str] = set()
+        self.product_flows: dict[str, frozenset[str]] = dict(DEFAULT_PRODUCT_FLOWS)
 
     def revoke(self, serial: int) -> None:
         self.revoked_serials.add(serial)
