@@ -103,6 +103,7 @@ def validate_sts_edt(model: StsEdt) -> list[FormatError]:
         errors += errors_of(ids.check_code_matiere, matiere.code, path)
     for index, mef in enumerate(model.nomenclatures.mefs, 1):
         errors += errors_of(ids.check_mef, mef.code, f"/{ROOT}/NOMENCLATURES/MEFS/MEF[{index}]/@CODE")
+    errors += _individus_errors(model)
     known = _Declared(model)
     for index, division in enumerate(model.divisions, 1):
         errors += known.structure_errors(division, f"{_STRUCTURE}/DIVISIONS/DIVISION[{index}]")
@@ -112,6 +113,21 @@ def validate_sts_edt(model: StsEdt) -> list[FormatError]:
         for d_index, appartenance in enumerate(groupe.divisions, 1):
             d_path = f"{path}/DIVISIONS_APPARTENANCE/DIVISION_APPARTENANCE[{d_index}]"
             errors += known.check("division", appartenance.code, known.divisions, d_path)
+    return errors
+
+
+def _individus_errors(model: StsEdt) -> list[FormatError]:
+    errors: list[FormatError] = []
+    lists = (("INDIVIDUS/INDIVIDU", model.individus), ("SUPPLEANTS/SUPPLEANT", model.suppleants))
+    for tag, individus in lists:
+        for index, individu in enumerate(individus, 1):
+            path = f"/{ROOT}/DONNEES/{tag}[{index}]"
+            if not (individu.individu_id.isascii() and individu.individu_id.isdigit()):
+                detail = f"@ID « {individu.individu_id} » n'est pas un identifiant STS."
+                errors += located_at([FormatError(detail=detail)], f"{path}/@ID")
+            for p_index, prof_princ in enumerate(individu.profs_princ, 1):
+                p_path = f"{path}/PROFS_PRINC/PROF_PRINC[{p_index}]/CODE_STRUCTURE"
+                errors += errors_of(ids.check_code_structure, prof_princ.code_structure, p_path)
     return errors
 
 
