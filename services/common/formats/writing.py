@@ -89,15 +89,15 @@ def _write_records(elem: etree._Element, b: Binding, value: list[object] | None,
 
 def _write_raw(elem: etree._Element, b: Binding, value: RawElement | None, _: bool) -> None:
     if value is not None:
-        _append_raw(elem, value)
+        _append_raw(elem, value, b.tag)  # the field decides the tag; the raw element, its content
 
 
-def _append_raw(parent: etree._Element, raw: RawElement) -> None:
-    elem = xmlwrite.node(parent, raw.tag, dict(raw.attributes))
+def _append_raw(parent: etree._Element, raw: RawElement, tag: str) -> None:
+    elem = xmlwrite.node(parent, tag, dict(raw.attributes))
     if raw.text:
         elem.text = raw.text
     for child in raw.children:
-        _append_raw(elem, child)
+        _append_raw(elem, child, child.tag)
 
 
 _WRITERS: dict[Kind, Callable[[etree._Element, Binding, Any, bool], None]] = {

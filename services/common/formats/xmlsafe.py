@@ -71,7 +71,7 @@ def _checked_encoding(data: bytes, filename: str) -> bytes:
         _fail_encoding(filename, f"le fichier déclare un encodage {declared} sans marque d'ordre des octets.")
     if effective == "utf_8":
         _decode_or_fail(data, "utf-8", filename)
-    elif effective in _SINGLE_BYTE_LATIN and _looks_like_utf8(data):
+    elif effective in _SINGLE_BYTE_LATIN and looks_like_utf8(data):
         _fail_encoding(filename, "le fichier déclare un encodage ISO-8859 mais il est écrit en UTF-8.")
     return data
 
@@ -118,14 +118,23 @@ def _decode_or_fail(data: bytes, encoding: str, filename: str) -> str:
         _fail_encoding(filename, f"octets invalides pour l'encodage {encoding.upper()}.", line)
 
 
-def _looks_like_utf8(data: bytes) -> bool:
-    # A Latin-9 French text is almost never valid UTF-8 once it has a non-ASCII byte: é is 0xE9, which
-    # would need two continuation bytes after it. Valid UTF-8 with multibyte sequences means a lying prolog.
+def looks_like_utf8(data: bytes) -> bool:
+    """Whether non-ASCII ``data`` is really UTF-8 text of characters ISO-8859-15 also has.
+
+    That is what a file re-saved as UTF-8 with its ISO-8859-15 prolog kept looks like. A genuine
+    ISO-8859-15 French text is almost never valid UTF-8 (``é`` is 0xE9, which would need two continuation
+    bytes after it); when it is, it decodes to characters Latin-9 lacks, except for freaks like ``Ã©``,
+    which :func:`.xmlwrite.serialize` never writes.
+    """
     if data.isascii():
         return False
     try:
-        data.decode("utf-8")
+        decoded = data.decode("utf-8")
     except UnicodeDecodeError:
+        return False
+    try:
+        decoded.encode("iso-8859-15")
+    except UnicodeEncodeError:
         return False
     return True
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import cast
 
 from lxml import etree
 
 from services.common.formats import errors as codes
 from services.common.formats.errors import FormatError
 from services.common.formats.identifiers import format_date_fr, format_date_iso
+from services.common.formats.xmlsafe import looks_like_utf8
 
 ENCODING = "ISO-8859-15"
 PROLOG = b'<?xml version="1.0" encoding="ISO-8859-15"?>'
@@ -59,8 +59,14 @@ def sub_date(parent: etree._Element, tag: str, value: date | None, *, iso: bool 
 def serialize(root: etree._Element, *, crlf: bool = False) -> bytes:
     """The document as ISO-8859-15 bytes with the ministry's prolog, indented by two spaces."""
     etree.indent(root, space="  ")
-    # lxml-stubs only type the encodings they list; any other name still gives bytes.
-    body = cast(bytes, etree.tostring(root, encoding=ENCODING, xml_declaration=False))
+    # Encoded by Python, not libxml2: through iconv, libxml2 silently drops some characters (the Unicode
+    # tag characters of flag emoji), where xmlcharrefreplace writes every one as a reference.
+    text = etree.tostring(root, encoding="unicode")
+    body = text.encode(ENCODING, "xmlcharrefreplace")
+    if looks_like_utf8(body):
+        # Rare bytes such as "Ã©" would make readers (ours included) take the file for mislabelled
+        # UTF-8: write every non-ASCII character as a reference instead, still valid ISO-8859-15.
+        body = text.encode("ascii", "xmlcharrefreplace")
     document = PROLOG + b"\n" + body + b"\n"
     # Text never holds a raw CR (lxml writes it as &#13;), so this only touches line ends.
     return document.replace(b"\n", b"\r\n") if crlf else document

@@ -47,8 +47,9 @@ def read_zip_member(
     """The name and content of the one XML file of a SIECLE zip.
 
     Directory entries and macOS ``__MACOSX/`` resource forks are ignored. Raises :class:`FormatError`:
-    ``zip-invalide``, ``zip-trop-d-entrees``, ``zip-chemin-interdit``, ``zip-imbrique``, ``zip-bombe``, or
-    ``fichier-trop-volumineux`` (413) when the XML inflates past ``max_uncompressed``.
+    ``zip-invalide``, ``zip-trop-d-entrees``, ``zip-chemin-interdit``, ``zip-imbrique``, ``zip-bombe``
+    (inflating more than ``max_ratio`` times its compressed size, past 1 MiB), or
+    :class:`FileTooLarge` (413) when the XML is over ``max_uncompressed`` at a normal ratio.
     """
     if not looks_like_zip(data):
         raise _error(codes.ZIP_INVALIDE, "le fichier n'est pas une archive ZIP.", filename)
@@ -126,16 +127,15 @@ def _inflate(
     max_ratio: int,
     filename: str,
 ) -> bytes:
-    if info.file_size > max_uncompressed:  # a cheap early refusal; the real count follows
-        raise FileTooLarge(detail=f"« {info.filename} » annonce {info.file_size} octets.", file=filename)
-    # The header's compressed size can lie too; what is read cannot exceed the archive itself.
+    # The header's compressed size can lie upwards; what is read cannot exceed the archive itself.
     compressed = max(1, min(info.compress_size, archive_size))
+    _check_inflated(info.file_size, compressed, max_uncompressed, max_ratio, filename)  # announced
     chunks: list[bytes] = []
     total = 0
     with archive.open(info) as stream:
         while chunk := stream.read(_CHUNK):
             total += len(chunk)
-            _check_inflated(total, compressed, max_uncompressed, max_ratio, filename)
+            _check_inflated(total, compressed, max_uncompressed, max_ratio, filename)  # actual
             chunks.append(chunk)
     return b"".join(chunks)
 
@@ -143,10 +143,15 @@ def _inflate(
 def _check_inflated(
     total: int, compressed: int, max_uncompressed: int, max_ratio: int, filename: str
 ) -> None:
-    if total > max_uncompressed:
-        raise _error(codes.ZIP_BOMBE, f"plus de {max_uncompressed} octets une fois décompressé.", filename)
+    """Refuse a bomb (ratio) or a file over the cap (size), announced or counted while inflating.
+
+    zipfile itself stops at the announced size and then fails on the CRC, so a header announcing less
+    than the real content is refused as ``zip-invalide``; the count while inflating does not rely on it.
+    """
     if total > _RATIO_FLOOR and total > max_ratio * compressed:
         raise _error(codes.ZIP_BOMBE, f"taux de compression supérieur à {max_ratio}.", filename)
+    if total > max_uncompressed:
+        raise FileTooLarge(detail=f"plus de {max_uncompressed} octets une fois décompressé.", file=filename)
 
 
 def _checked_name(name: str) -> str:
