@@ -18,7 +18,8 @@ from services.common.formats.errors import FormatError
 from services.common.formats.xmlsafe import parse_xml
 
 XSD_DIR = Path(__file__).resolve().parent / "xsd"
-SCHEMA_NAMES = ("bee_eleves", "bee_responsables", "bee_nomenclatures", "bee_structures", "bee_commun")
+# Every top-level schema of xsd/ (the *_types.xsd files are only included by the others).
+SCHEMA_NAMES = tuple(sorted(p.stem for p in XSD_DIR.glob("*.xsd") if not p.stem.endswith("_types")))
 _REPORTED_ERRORS = 5
 
 
