@@ -24,14 +24,14 @@ PROLOG = b'<?xml version="1.0" encoding="ISO-8859-15"?>'
 def element(tag: str, attrib: Mapping[str, str | None] | None = None) -> etree._Element:
     """A new root element; attributes whose value is None are left out."""
     root = etree.Element(tag)
-    _set_attributes(root, attrib)
+    set_attributes(root, attrib)
     return root
 
 
 def node(parent: etree._Element, tag: str, attrib: Mapping[str, str | None] | None = None) -> etree._Element:
     """Append a container element (always written); attributes whose value is None are left out."""
     child = etree.SubElement(parent, tag)
-    _set_attributes(child, attrib)
+    set_attributes(child, attrib)
     return child
 
 
@@ -72,7 +72,8 @@ def serialize(root: etree._Element, *, crlf: bool = False) -> bytes:
     return document.replace(b"\n", b"\r\n") if crlf else document
 
 
-def _set_attributes(elem: etree._Element, attrib: Mapping[str, str | None] | None) -> None:
+def set_attributes(elem: etree._Element, attrib: Mapping[str, str | None] | None) -> None:
+    """Set the attributes whose value is not None (a control character is ``valeur-invalide``)."""
     for name, value in (attrib or {}).items():
         if value is None:
             continue
