@@ -112,6 +112,27 @@ def first_of(what: str, code: str, seen: set[str]) -> list[FormatError]:
     return []
 
 
+def child_texts(elem: etree._Element) -> dict[str, str]:
+    """The stripped text of each child, by tag (the first of a repeated tag): one pass over the
+    children where several :func:`parsed` calls would search them each."""
+    texts: dict[str, str] = {}
+    for child in elem:
+        if isinstance(child.tag, str) and child.tag not in texts:
+            texts[child.tag] = (child.text or "").strip()
+    return texts
+
+
+def parsed_from(texts: dict[str, str], elem: etree._Element, tag: str, parse: Callable[[str], T]) -> T:
+    """Like :func:`parsed`, from the :func:`child_texts` of ``elem``."""
+    value = texts.get(tag)
+    if not value:
+        return parsed(elem, tag, parse)  # raises the located "missing" error
+    try:
+        return parse(value)
+    except FormatError:
+        return parse_at(elem.find(tag), value, parse)  # raises again, located at the child
+
+
 def parsed(elem: etree._Element, tag: str, parse: Callable[[str], T]) -> T:
     """The required child ``tag`` parsed by ``parse``; its error located at the child."""
     value = required_text(elem, tag)

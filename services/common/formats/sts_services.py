@@ -21,11 +21,12 @@ from lxml import etree
 from services.common.formats import errors as codes
 from services.common.formats import identifiers as ids
 from services.common.formats.checking import (
+    child_texts,
     first_of,
     located_at,
     parse_at,
     parse_int,
-    parsed,
+    parsed_from,
     raise_all,
     read_each,
 )
@@ -209,12 +210,14 @@ def _read_enseignant(elem: etree._Element, refs: References, collector: ErrorCol
 
 
 def _read_cours(elem: etree._Element, refs: References) -> Cours:
+    # Courses are most of an EDT_STS: their children are read in one pass.
+    texts = child_texts(elem)
     cours = Cours(
-        code_alternance=text(elem, "CODE_ALTERNANCE") or None,
-        jour=parsed(elem, "JOUR", parse_int),
-        heure_debut=parsed(elem, "HEURE_DEBUT", ids.parse_hhmm),
-        duree=parsed(elem, "DUREE", ids.parse_hhmm_duration),
-        code_salle=text(elem, "CODE_SALLE") or None,
+        code_alternance=texts.get("CODE_ALTERNANCE") or None,
+        jour=parsed_from(texts, elem, "JOUR", parse_int),
+        heure_debut=parsed_from(texts, elem, "HEURE_DEBUT", ids.parse_hhmm),
+        duree=parsed_from(texts, elem, "DUREE", ids.parse_hhmm_duration),
+        code_salle=texts.get("CODE_SALLE") or None,
     )
     raise_all(cours_errors(cours, refs), elem)
     return cours
