@@ -41,7 +41,7 @@ from services.common.formats.sts_edt_models import (
     Uaj,
 )
 from services.common.formats.sts_edt_xml import ROOT, build_tree, read_tree
-from services.common.formats.sts_services import References, validate_services
+from services.common.formats.sts_services import References, validate_alternances, validate_services
 from services.common.formats.xmlwrite import serialize
 
 __all__ = [
@@ -104,6 +104,7 @@ def validate_sts_edt(model: StsEdt) -> list[FormatError]:
     for index, mef in enumerate(model.nomenclatures.mefs, 1):
         errors += errors_of(ids.check_mef, mef.code, f"/{ROOT}/NOMENCLATURES/MEFS/MEF[{index}]/@CODE")
     errors += _individus_errors(model)
+    errors += validate_alternances(model.alternances, f"/{ROOT}/DONNEES/ALTERNANCES")
     known = _Declared(model)
     for index, division in enumerate(model.divisions, 1):
         errors += known.structure_errors(division, f"{_STRUCTURE}/DIVISIONS/DIVISION[{index}]")
