@@ -19,7 +19,6 @@ from services.common.formats.schemas import validate_against_xsd
 from services.common.formats.sts_edt import read_sts_edt
 from tests.demo.conftest import SEED, YEAR
 from tests.demo.files import written
-from tests.formats.sts_support import assert_valid_xsd
 
 READERS: dict[str, tuple[Callable[..., Any], str]] = {
     "bee_eleves": (read_bee_eleves, "eleves"),
@@ -31,16 +30,12 @@ READERS: dict[str, tuple[Callable[..., Any], str]] = {
     "edt_sts": (read_edt_sts, "edt_sts"),
     "import_eleves": (read_import_eleves, "import_eleves"),
 }
-OURS = {"sts_edt", "edt_sts", "import_eleves"}  # not yet in schemas.SCHEMA_NAMES
 
 
 def test_every_file_satisfies_its_xsd_and_reads_back_to_its_model(schools: list[DemoSchool]) -> None:
     for school in schools:
         for name, data in written(school).items():
-            if name in OURS:
-                assert_valid_xsd(data, name)
-            else:
-                validate_against_xsd(data, name)
+            validate_against_xsd(data, name)
             read, attribute = READERS[name]
             assert read(data, filename=f"{name}.xml") == getattr(school, attribute), (school.uai, name)
 

@@ -1,4 +1,4 @@
-"""Hypothesis strategies for STS_EDT, EDT_STS and IMPORT_ELEVES models, and our XSDs for them.
+"""Hypothesis strategies for STS_EDT, EDT_STS and IMPORT_ELEVES models.
 
 Models are drawn *consistent*: every code a course, service or structure points to is declared in the
 same model, as the writers require.
@@ -7,16 +7,13 @@ same model, as the writers require.
 from __future__ import annotations
 
 from datetime import date, time, timedelta
-from functools import cache
 
 from hypothesis import strategies as st
-from lxml import etree
 
 from services.common.formats.edt_sts import Division as EdtDivision
 from services.common.formats.edt_sts import EdtSts
 from services.common.formats.edt_sts import Groupe as EdtGroupe
 from services.common.formats.import_eleves import Eleve, GroupeEleve, ImportEleves
-from services.common.formats.schemas import XSD_DIR
 from services.common.formats.sts_edt import (
     AnneeScolaire,
     Discipline,
@@ -40,17 +37,6 @@ MONDAYS = st.dates(min_value=date(2000, 1, 3), max_value=date(2099, 12, 28)).map
 )
 DATES = st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31))
 NUMERIC_IDS = st.from_regex(r"\A[0-9]{1,7}\Z")
-
-
-@cache
-def _schema(name: str) -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(XSD_DIR / f"{name}.xsd")))
-
-
-def assert_valid_xsd(data: bytes, name: str) -> None:
-    """Fail with the schema's first errors unless ``data`` satisfies ``xsd/<name>.xsd``."""
-    schema = _schema(name)
-    assert schema.validate(etree.fromstring(data)), str(schema.error_log)
 
 
 def optional_texts() -> st.SearchStrategy[str | None]:

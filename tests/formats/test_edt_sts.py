@@ -19,8 +19,9 @@ from services.common.formats.edt_sts import (
     write_edt_sts,
 )
 from services.common.formats.errors import FormatError, FormatErrors
+from services.common.formats.schemas import validate_against_xsd
 from services.common.formats.sts_services import Alternance, Cours, Enseignant, Service
-from tests.formats.sts_support import assert_valid_xsd, edt_stss
+from tests.formats.sts_support import edt_stss
 
 # As lxml spells paths: an element alone of its name among its siblings has no index.
 COURS_PATH = (
@@ -64,7 +65,7 @@ def _timetable() -> EdtSts:
 @given(edt_stss())
 def test_any_consistent_model_is_written_valid_and_read_back_equal(model: EdtSts) -> None:
     written = write_edt_sts(model)
-    assert_valid_xsd(written, "edt_sts")
+    validate_against_xsd(written, "edt_sts")
     checked = check_edt_sts(written, filename="emp_sts.xml")
     assert checked.problems == []
     assert checked.model == model

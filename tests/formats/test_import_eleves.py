@@ -19,7 +19,8 @@ from services.common.formats.import_eleves import (
     validate_import_eleves,
     write_import_eleves,
 )
-from tests.formats.sts_support import assert_valid_xsd, import_eleveses
+from services.common.formats.schemas import validate_against_xsd
+from tests.formats.sts_support import import_eleveses
 
 ELEVES = "/IMPORT_ELEVES/DONNEES/ELEVES"
 
@@ -52,7 +53,7 @@ def _links() -> ImportEleves:
 @given(import_eleveses())
 def test_any_valid_model_is_written_valid_and_read_back_equal(model: ImportEleves) -> None:
     written = write_import_eleves(model)
-    assert_valid_xsd(written, "import_eleves")
+    validate_against_xsd(written, "import_eleves")
     assert read_import_eleves(written, filename="import.xml") == model
 
 

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 
 from services.common.formats import errors as codes
 from services.common.formats.errors import FormatError, FormatErrors
+from services.common.formats.schemas import validate_against_xsd
 from services.common.formats.sts_edt import (
     AnneeScolaire,
     Division,
@@ -23,7 +24,7 @@ from services.common.formats.sts_edt import (
     write_sts_edt,
 )
 from services.common.formats.sts_services import Alternance, Cours, Enseignant, Service
-from tests.formats.sts_support import assert_valid_xsd, sts_edts
+from tests.formats.sts_support import sts_edts
 
 
 def _school() -> StsEdt:
@@ -52,7 +53,7 @@ def _school() -> StsEdt:
 def test_any_consistent_model_is_written_valid_and_read_back_equal(model: StsEdt) -> None:
     written = write_sts_edt(model)
     assert written.startswith(b'<?xml version="1.0" encoding="ISO-8859-15"?>\n<STS_EDT>')
-    assert_valid_xsd(written, "sts_edt")
+    validate_against_xsd(written, "sts_edt")
     assert read_sts_edt(written, filename="sts_emp.xml") == model
 
 

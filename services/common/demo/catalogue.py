@@ -223,4 +223,6 @@ def _mef(code: str, formation: str, libelle: str) -> Mef:
 
 
 def _matiere(code: str, gestion: str, libelle: str) -> Matiere:
-    return Matiere(code_matiere=code, code_gestion=gestion, libelle_court=libelle[:20].rstrip(), libelle_long=libelle)
+    return Matiere(
+        code_matiere=code, code_gestion=gestion, libelle_court=libelle[:20].rstrip(), libelle_long=libelle
+    )
