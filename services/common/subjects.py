@@ -53,3 +53,20 @@ def sync_event_subject(uai: str, kind: str) -> str:
 SUPERVISION_DURABLE = "supervision-journal"
 
 STREAMS: tuple[StreamSpec, ...] = (SYNC_EVENTS,)
+
+# --- supervision ------------------------------------------------------------------------------------
+# Core NATS (not JetStream): after committing a batch, the replica that ingested it publishes each
+# changed sync here; every replica subscribes without a queue group and feeds its own live feed, so a
+# browser connected to any replica sees every change. Losing one is harmless: the pages re-read the API.
+SUPERVISION_LIVE = "supervision.live.{academie}"
+
+
+def supervision_live(academie: str | None) -> str:
+    """`supervision.live.<académie>`; changes of syncs with no known school go to `…live.aucune`."""
+    return SUPERVISION_LIVE.format(academie=academie or "aucune")
+
+
+# --- request/reply: diagnostics and data quality (see services/common/diagnosis.py) -----------------
+BEE_QUALITY_REPORT = "bee.quality.report"
+BEE_DIAGNOSIS_GROUP = "bee.diagnosis.group"
+STS_DIAGNOSIS_GROUP = "sts.diagnosis.group"

@@ -25,10 +25,12 @@ from services.gateway.settings import GatewaySettings, TlsSettings
 from services.sts.app import create_app as create_sts
 from services.sts.settings import StsSettings
 from services.supervision.app import create_app as create_supervision
-from services.supervision.settings import SupervisionSettings
+from services.supervision.settings import ApiClientSettings, SupervisionSettings
 from tests.support.databases import fresh_database
 from tests.support.pki import TestPki
 from tests.support.servers import serving
+
+SUPERVISION_TOKEN = "harness-national-token"  # noqa: S105  (a test token, for the harness only)
 
 
 @dataclass
@@ -49,7 +51,9 @@ class Platform:
         return httpx.AsyncClient(base_url=self.gateway_url, verify=self.ssl_context(client), timeout=20)
 
     def supervision(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(base_url=self.supervision_url, timeout=20)
+        """A national API client of supervision (bearer token configured by :func:`running_platform`)."""
+        headers = {"Authorization": f"Bearer {SUPERVISION_TOKEN}"}
+        return httpx.AsyncClient(base_url=self.supervision_url, timeout=20, headers=headers)
 
     async def wait_for_sync(self, sync_id: str, state: str, within: float = 10.0) -> dict[str, Any]:
         """Supervision records asynchronously: poll its API until the sync reaches ``state``."""
@@ -81,7 +85,13 @@ async def running_platform(
         apps = [
             bee,
             create_sts(StsSettings(nats=nats, database=sts_db)),
-            create_supervision(SupervisionSettings(nats=nats, database=supervision_db)),
+            create_supervision(
+                SupervisionSettings(
+                    nats=nats,
+                    database=supervision_db,
+                    api_clients=[ApiClientSettings.for_token("harness", SUPERVISION_TOKEN)],
+                )
+            ),
         ]
         ports = [free_port(), free_port(), supervision_port]
         for app, port in zip(apps, ports, strict=True):

@@ -27,6 +27,8 @@ from services.common.subjects import StreamSpec
 log = logging.getLogger(__name__)
 
 MessageHandler = Callable[[Msg], Awaitable[None]]
+# A batch handler returns, for each message in order, None (done) or the error that message met.
+BatchHandler = Callable[[Sequence[Msg]], Awaitable[Sequence[BaseException | None]]]
 TerminationReporter = Callable[[Msg, BaseException], Awaitable[None]]
 SYNC_ID_HEADER = "Sync-Id"
 
@@ -185,6 +187,27 @@ class Bus:
         on_terminated: TerminationReporter | None = None,
     ) -> None:
         """Start a background pull loop; each message is acked, nak'ed or terminated by :func:`decide`."""
+        subscription = await self._durable_subscription(spec)
+        task = asyncio.create_task(self._pull_loop(subscription, spec, handler, on_terminated))
+        task.add_done_callback(_log_crash)
+        self._consumers.append(task)
+
+    async def consume_batches(
+        self,
+        spec: ConsumerSpec,
+        handler: BatchHandler,
+        *,
+        on_terminated: TerminationReporter | None = None,
+    ) -> None:
+        """Like :meth:`consume`, but the handler gets each fetched batch (up to ``spec.batch`` messages)
+        at once, so it can write them in one transaction; every message is still acked, nak'ed or
+        terminated on its own by :func:`decide`, from the error the handler reports for it."""
+        subscription = await self._durable_subscription(spec)
+        task = asyncio.create_task(self._batch_loop(subscription, spec, handler, on_terminated))
+        task.add_done_callback(_log_crash)
+        self._consumers.append(task)
+
+    async def _durable_subscription(self, spec: ConsumerSpec) -> JetStreamContext.PullSubscription:
         config = ConsumerConfig(
             durable_name=spec.durable,
             ack_policy=AckPolicy.EXPLICIT,
@@ -197,9 +220,44 @@ class Bus:
             spec.filter_subject, durable=spec.durable, stream=spec.stream, config=config
         )
         self._pull_subscriptions.append(subscription)
-        task = asyncio.create_task(self._pull_loop(subscription, spec, handler, on_terminated))
-        task.add_done_callback(_log_crash)
-        self._consumers.append(task)
+        return subscription
+
+    async def _batch_loop(
+        self,
+        subscription: JetStreamContext.PullSubscription,
+        spec: ConsumerSpec,
+        handler: BatchHandler,
+        on_terminated: TerminationReporter | None,
+    ) -> None:
+        while not self._stopping.is_set():
+            try:
+                messages = await subscription.fetch(spec.batch, timeout=1.0)
+            except (TimeoutError, NatsTimeoutError):
+                continue
+            except nats.errors.ConnectionClosedError:
+                return
+            try:
+                errors: Sequence[BaseException | None] = await handler(messages)
+            except Exception as caught:  # the whole batch failed: each message shares the error
+                errors = [caught] * len(messages)
+            for msg, error in zip(messages, errors, strict=True):
+                await self._settle(msg, spec, error, on_terminated)
+
+    async def _settle(
+        self,
+        msg: Msg,
+        spec: ConsumerSpec,
+        error: BaseException | None,
+        on_terminated: TerminationReporter | None,
+    ) -> None:
+        decision = decide(
+            error, delivered=msg.metadata.num_delivered, max_deliver=spec.max_deliver, backoff=spec.backoff
+        )
+        await _apply(msg, decision.disposition, decision.delay)
+        if error is not None:
+            log.warning("%s on %s: %r", decision.disposition.value, msg.subject, error)
+        if decision.disposition is Disposition.TERM and on_terminated is not None and error is not None:
+            await on_terminated(msg, error)
 
     async def _pull_loop(
         self,

@@ -1,0 +1,53 @@
+"""Query parameters shared by the API and the pages: the sync filter, written once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Depends, Query
+
+from services.supervision.deps import ScopeDep
+from services.supervision.queries import SyncFilter
+from services.supervision.templating import PARIS
+
+
+async def sync_filter(
+    scope: ScopeDep,
+    academie: str | None = None,
+    uai: str | None = None,
+    editor: str | None = None,
+    product: str | None = None,
+    flow: str | None = None,
+    state: Annotated[list[str] | None, Query()] = None,
+    direction: str | None = None,
+    year: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> SyncFilter:
+    """Empty strings (an untouched select of a form) mean "any"; an académie outside the scope is refused."""
+    query = SyncFilter(
+        academie=academie or None,
+        uai=(uai or "").strip().upper() or None,
+        editor=editor or None,
+        product=product or None,
+        flow=flow or None,
+        states=tuple(s for s in state or () if s),
+        direction=direction or None,
+        year=year,
+        since=as_utc(since),
+        until=as_utc(until),
+    )
+    if query.academie is not None:
+        scope.require(query.academie)
+    return query
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """A time without zone (a form's ``datetime-local``) is the supervisor's local time, as displayed."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=PARIS or UTC).astimezone(UTC)
+
+
+SyncFilterDep = Annotated[SyncFilter, Depends(sync_filter)]
