@@ -63,12 +63,16 @@ class MtlsHttpProtocol(HttpToolsProtocol):
         super().__init__(*args, **kwargs)
         self._tls_extension: dict[str, Any] = {}
         self._upgrade: asyncio.Task[None] | None = None
+        # The TLS layer may hand us the first request before start_tls() has returned to us:
+        # hold it until uvicorn's connection_made has set up flow control.
+        self._early_data: list[bytes] | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         if self.ssl_context is None:
             super().connection_made(transport)
             return
         transport.pause_reading()  # the ClientHello is for the TLS layer, not for the HTTP parser
+        self._early_data = []
         self._upgrade = self.loop.create_task(self._handshake(transport))
 
     async def _handshake(self, transport: asyncio.Transport) -> None:
@@ -82,14 +86,33 @@ class MtlsHttpProtocol(HttpToolsProtocol):
                 server_side=True,
                 ssl_handshake_timeout=self.handshake_timeout,
             )
-        except (ssl.SSLError, ConnectionError, TimeoutError) as error:
+        except ssl.SSLCertVerificationError as error:
             self._report_failure(peer, error)
+            transport.close()
+            return
+        except (ssl.SSLError, ConnectionError, TimeoutError) as error:
+            # Not a certificate refusal: a port probe, a plain-HTTP client, a peer that went away.
+            log.debug("TLS handshake failed from %s: %s", peer, error)
             transport.close()
             return
         if tls_transport is None:  # the peer went away during the handshake
             return
         self._tls_extension = _tls_extension(tls_transport)
         super().connection_made(tls_transport)
+        early, self._early_data = self._early_data or [], None
+        for data in early:
+            super().data_received(data)
+
+    def data_received(self, data: bytes) -> None:
+        if self._early_data is not None:
+            self._early_data.append(data)
+            return
+        super().data_received(data)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._early_data is not None:
+            return  # lost during the handshake: uvicorn never saw this connection
+        super().connection_lost(exc)
 
     def _report_failure(self, peer: Any, error: BaseException) -> None:
         failure = HandshakeFailure(
