@@ -29,6 +29,7 @@ class ClientFiles:
 
 @dataclass
 class TestPki:
+    __test__ = False  # not a pytest test class, despite its name
     folder: Path
     ca: CertificateAuthority
     clients: dict[str, ClientFiles] = field(default_factory=dict)
