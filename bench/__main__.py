@@ -32,6 +32,7 @@ def main(argv: list[str]) -> int:
         module = importlib.import_module(f"bench.{name}")
         print(f"\n=== {name} ===", flush=True)
         started = time.perf_counter()
+        sys.argv = [name]  # each bench parses its own options; run them with their defaults
         module.main()
         print(f"({name}: {time.perf_counter() - started:.1f} s)", flush=True)
     return 0
