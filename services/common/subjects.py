@@ -50,6 +50,28 @@ def sync_event_subject(uai: str, kind: str) -> str:
     return f"sync.events.{uai or 'inconnu'}.{kind}"
 
 
+# --- GIN-WEB → gateways: revocations and accreditations (see services/common/trustfeed.py) ---------
+# Every gateway replica reads the whole stream with an ephemeral ordered consumer (never a shared
+# durable: each replica must apply every message). Kept longer than any editor certificate lives
+# (a school year plus a margin), so a gateway can rebuild its refused set from the stream alone.
+REVOCATIONS = StreamSpec(
+    name="REVOCATIONS",
+    subjects=["ginweb.revocations.>", "ginweb.accreditations.>"],
+    description="Certificate revocations and editor accreditations, applied by every gateway.",
+    max_age_seconds=500 * 24 * 3600,
+)
+REVOCATION_SUBJECTS = "ginweb.revocations.>"
+ACCREDITATION_SUBJECTS = "ginweb.accreditations.>"
+
+
+def revocation_subject(serial_hex: str) -> str:
+    return f"ginweb.revocations.{serial_hex}"
+
+
+def accreditation_subject(editor: str) -> str:
+    return f"ginweb.accreditations.{editor}"
+
+
 SUPERVISION_DURABLE = "supervision-journal"
 
 STREAMS: tuple[StreamSpec, ...] = (SYNC_EVENTS,)

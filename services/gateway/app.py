@@ -10,7 +10,8 @@ from fastapi import FastAPI
 from services.common import subjects
 from services.common.bus import Bus
 from services.common.metrics import HttpMetrics
-from services.common.web import install_error_handlers, install_operational_routes
+from services.common.web import ReadinessCheck, install_error_handlers, install_operational_routes
+from services.gateway.revocation import RevocationFeed
 from services.gateway.routes import router
 from services.gateway.settings import GatewaySettings
 from services.gateway.state import GatewayState
@@ -28,14 +29,19 @@ def create_app(settings: GatewaySettings, *, bus: Bus | None = None) -> FastAPI:
         if own_bus:
             await the_bus.connect()
         await the_bus.ensure_streams([subjects.SYNC_EVENTS])
+        feed = RevocationFeed(the_bus, state.trust, settings.revocation, settings.tls.client_ca_file)
+        await feed.start()
         yield
+        await feed.close()
         if own_bus:
             await the_bus.close()
 
     app = FastAPI(title="NetSynchro — passerelle des éditeurs", version="1", lifespan=lifespan)
     app.state.gateway = state
     install_error_handlers(app)
-    install_operational_routes(app, HttpMetrics("gateway"), readiness=lambda: [_bus_ready(the_bus)])
+    install_operational_routes(
+        app, HttpMetrics("gateway"), readiness=lambda: [_bus_ready(the_bus), _trust_ready(state.trust)]
+    )
     app.include_router(router)
     return app
 
@@ -46,3 +52,11 @@ def _bus_ready(bus: Bus):  # type: ignore[no-untyped-def]
             raise RuntimeError("NATS non connecté")
 
     return nats_connected
+
+
+def _trust_ready(trust: TrustStore) -> ReadinessCheck:
+    async def revocations_loaded() -> None:
+        if not trust.ready:
+            raise RuntimeError("révocations en cours de chargement")
+
+    return revocations_loaded
