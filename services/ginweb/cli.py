@@ -2,7 +2,10 @@
 
     python -m services.ginweb.cli dev-pki --out certs/ [--force] [--p12-password netsynchro]
     python -m services.ginweb.cli issue-cert --uai 0310053P --editor index-education --product edt \\
-        --out certs/issued [--ca certs/] [--csr request.pem]
+        --out certs/issued [--ca certs/] [--csr request.pem] [--register]
+
+``--register`` also records the certificate in GIN-WEB's database (``GINWEB_`` settings), audited, so the
+head sees it and can revoke it. The registry and account commands are in :mod:`services.ginweb.commands`.
 
 ``dev-pki`` is idempotent: it keeps what exists and is still valid, re-issues everything below a CA it
 had to create, and rewrites ``manifest.json`` from the certificates on disk so that ``make run`` can
@@ -36,6 +39,7 @@ from services.common.pki import (
     write_private,
     write_public,
 )
+from services.ginweb import commands
 
 DEV_P12_PASSWORD = "netsynchro"  # noqa: S105  # development PKI only, published in certs/README.md
 MANIFEST_FILE = "manifest.json"
@@ -68,9 +72,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "dev-pki":
             dev_pki(args.out, force=args.force, p12_password=args.p12_password)
+        elif args.command in commands.COMMANDS:
+            print(commands.run(args))
         else:
             spec = EditorCertificateSpec(args.uai, args.editor, args.product)
-            issue_cert(args.ca, args.out, spec, csr=args.csr, p12_password=args.p12_password)
+            path = issue_cert(args.ca, args.out, spec, csr=args.csr, p12_password=args.p12_password)
+            if args.register:
+                print(commands.register(args.ca, path))
     except DomainError as error:
         print(f"{error.code}: {error.title}", file=sys.stderr)
         return 2
@@ -191,12 +199,12 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m services.ginweb.cli",
         description="Operator commands for GIN-WEB's certificate authority.",
     )
-    commands = parser.add_subparsers(dest="command", required=True)
-    dev = commands.add_parser("dev-pki", help="create the development PKI (idempotent)")
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    dev = subparsers.add_parser("dev-pki", help="create the development PKI (idempotent)")
     dev.add_argument("--out", type=Path, default=Path("certs"))
     dev.add_argument("--force", action="store_true", help="regenerate everything, CA included")
     dev.add_argument("--p12-password", default=DEV_P12_PASSWORD)
-    issue = commands.add_parser("issue-cert", help="issue one editor certificate with an existing CA")
+    issue = subparsers.add_parser("issue-cert", help="issue one editor certificate with an existing CA")
     issue.add_argument("--uai", required=True)
     issue.add_argument("--editor", required=True)
     issue.add_argument("--product", required=True)
@@ -204,6 +212,8 @@ def _parser() -> argparse.ArgumentParser:
     issue.add_argument("--ca", type=Path, default=Path("certs"), help="folder holding the CA files")
     issue.add_argument("--csr", type=Path, help="sign this PEM CSR instead of generating a key")
     issue.add_argument("--p12-password", default=DEV_P12_PASSWORD)
+    issue.add_argument("--register", action="store_true", help="record it in GIN-WEB's database")
+    commands.add_commands(subparsers)
     return parser
 
 
