@@ -40,3 +40,16 @@ async def test_same_connection_serves_several_requests(platform: Platform) -> No
         second = await client.get(PATH)
     assert first.status_code == second.status_code == 200
     assert first.headers["Sync-Id"] != second.headers["Sync-Id"]
+
+
+async def test_who_am_i_describes_the_certificate(platform: Platform) -> None:
+    async with platform.editor("school-b-pronote") as client:
+        me = (await client.get("/v1/moi")).json()
+    assert (me["uai"], me["editeur"], me["produit"]) == ("0332490C", "index-education", "pronote")
+    assert "eleves" in me["flux_autorises"]
+    assert "emploi-du-temps" not in me["flux_autorises"]
+    assert me[
+        "numero_serie"
+    ] == f"{platform.pki.clients['school-b-pronote'].certificate.serial_number:X}".zfill(
+        len(me["numero_serie"])
+    )
