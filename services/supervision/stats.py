@@ -107,7 +107,7 @@ async def late_schools(
         .where(*_scoped(scope, SchoolActivity))
         .group_by(col(SchoolActivity.uai), col(SchoolActivity.academie))
         .having((success.is_(None)) | (success < cutoff))
-        .order_by(success.asc(), col(SchoolActivity.uai))
+        .order_by(success.asc().nulls_first(), col(SchoolActivity.uai))
         .limit(limit)
     )
     rows = (await session.exec(statement)).all()
@@ -119,7 +119,7 @@ async def _late_pairs(session: AsyncSession, scope: Scope, cutoff: datetime, lim
     statement = (
         select(SchoolActivity)
         .where((success.is_(None)) | (success < cutoff), *_scoped(scope, SchoolActivity))
-        .order_by(success.asc(), col(SchoolActivity.uai), col(SchoolActivity.flow))
+        .order_by(success.asc().nulls_first(), col(SchoolActivity.uai), col(SchoolActivity.flow))
         .limit(limit)
     )
     rows = (await session.exec(statement)).all()
