@@ -63,9 +63,8 @@ async def test_events_published_while_supervision_is_down_are_recorded_once_afte
 
         async def stream_consumed() -> bool:
             consumer = await js.consumer_info("SYNC_EVENTS", "supervision-journal")
-            return (
-                consumer.num_pending == consumer.num_ack_pending == 0 and consumer.delivered.stream_seq == 250
-            )
+            settled: bool = consumer.num_pending == consumer.num_ack_pending == 0
+            return settled and consumer.delivered.stream_seq == 250
 
         await eventually(stream_consumed, what="the 250 messages of the stream consumed")
         async with running.api() as client:
