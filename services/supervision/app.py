@@ -26,7 +26,7 @@ from services.supervision.live import Broadcaster
 from services.supervision.models import MODELS
 from services.supervision.relay import LiveRelay
 from services.supervision.routes import ROUTERS
-from services.supervision.routes.pages import install_login_redirect
+from services.supervision.routes.pages import install_page_handlers
 from services.supervision.settings import SupervisionSettings
 from services.supervision.state import SupervisionState
 
@@ -64,7 +64,7 @@ def create_app(settings: SupervisionSettings, *, bus: Bus | None = None) -> Fast
     app.state.web_auth = WebAuth(settings.auth, sessions=lambda request: request.app.state.runtime.sessions)
     app.add_middleware(SessionCookieMiddleware)
     install_error_handlers(app)
-    install_login_redirect(app)
+    install_page_handlers(app)
     install_operational_routes(app, HttpMetrics("supervision"), readiness_of(lambda: app.state.runtime))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in ROUTERS:

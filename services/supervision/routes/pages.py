@@ -19,6 +19,7 @@ from services.common.auth.errors import LoginRequired
 from services.common.diagnosis import GroupQuestion, QualityReport
 from services.common.errors import DomainError
 from services.common.products import DEFAULT_PRODUCT_FLOWS
+from services.common.web import problem_response
 from services.supervision import stats
 from services.supervision.alerts import lifecycle
 from services.supervision.alerts.engine import utc_now
@@ -55,12 +56,22 @@ async def page_supervisor(request: Request) -> Supervisor:
         raise LoginRedirect(target) from None
 
 
-def install_login_redirect(app: FastAPI) -> None:
+def install_page_handlers(app: FastAPI) -> None:
+    """Pages answer errors in HTML (the API keeps problem+json) and send strangers to sign in."""
+
     async def redirect(request: Request, error: Exception) -> Response:
         assert isinstance(error, LoginRedirect)
         return RedirectResponse("/connexion?" + urlencode({"suite": error.target}), status_code=303)
 
+    async def domain_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, DomainError)
+        if request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", ""):
+            return problem_response(error, request)
+        context = {"error": error, "who": None}
+        return TEMPLATES.TemplateResponse(request, "error.html", context, status_code=error.status)
+
     app.add_exception_handler(LoginRedirect, redirect)
+    app.add_exception_handler(DomainError, domain_error)
 
 
 PageSupervisorDep = Annotated[Supervisor, Depends(page_supervisor)]
