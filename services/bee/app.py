@@ -1,4 +1,4 @@
-"""BEE: the student base, its exports and the links import."""
+"""BEE: the SIECLE student base, per school and year, and the exports of its files."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from services.bee.exports import build_export
+from services.bee.exports import bee_exporter
 from services.bee.models import MODELS
 from services.bee.settings import BeeSettings
 from services.common import subjects
@@ -19,17 +19,20 @@ from services.common.web import install_error_handlers, install_operational_rout
 
 
 def create_app(settings: BeeSettings, *, bus: Bus | None = None) -> FastAPI:
+    exporter = bee_exporter(settings.cursor_secret, settings.journal_retention)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = await open_runtime("bee", settings.database, settings.nats, MODELS, bus=bus)
         app.state.runtime = runtime
-        handler = export_handler(runtime.bus, runtime.sessions, build_export)
+        handler = export_handler(runtime.bus, runtime.sessions, exporter.export)
         await runtime.bus.serve(subjects.bee_export("*"), subjects.BEE_QUEUE, handler)
         yield
         await runtime.close()
 
     app = FastAPI(title="NetSynchro — BEE", version="1", lifespan=lifespan)
     app.state.runtime = None
+    app.state.journal = exporter.journal
     install_error_handlers(app)
     install_operational_routes(app, HttpMetrics("bee"), readiness_of(lambda: app.state.runtime))
     return app

@@ -1,20 +1,38 @@
-"""The export request that the gateway sends to `bee` and `sts` over the bus."""
+"""What the gateway asks of `bee` and `sts` for an export, and what comes back before the body.
+
+The gateway sends an :class:`ExportRequest` over the bus. The worker answers with an :class:`ExportHead`
+(everything the HTTP headers need: known before the first byte, so ``ETag`` and ``304`` cost no export),
+then the body in chunks, then a tail with the counts and the body's sha256 (see
+:mod:`services.common.export_worker` and :mod:`services.common.bus.chunks`).
+"""
 
 from __future__ import annotations
 
 import enum
-import hashlib
+from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+
+XML_MEDIA_TYPE = "application/xml; charset=ISO-8859-15"
+ZIP_MEDIA_TYPE = "application/zip"
+JSON_MEDIA_TYPE = "application/json"
 
 
 class ExportFormat(enum.StrEnum):
-    XML = "xml"
-    ZIP = "zip"
+    XML = "xml"  # the real SIECLE / STS-WEB file
+    ZIP = "zip"  # that file zipped as SIECLE ships it (ExportXML_<Name>.zip)
     JSON = "json"
+
+    @property
+    def media_type(self) -> str:
+        return {"xml": XML_MEDIA_TYPE, "zip": ZIP_MEDIA_TYPE, "json": JSON_MEDIA_TYPE}[self.value]
+
+
+class ExportKind(enum.StrEnum):
+    FULL = "complet"  # a consistent snapshot of everything
+    DELTA = "differentiel"  # what changed since the cursor, deletions as tombstones
 
 
 class ExportRequest(BaseModel):
@@ -24,7 +42,8 @@ class ExportRequest(BaseModel):
     flow: str
     format: ExportFormat = ExportFormat.XML
     since: str | None = None  # a cursor: only what changed after it
-    with_addresses: bool = True
+    with_addresses: bool = True  # eleves: ElevesAvecAdresses (True) or ElevesSansAdresses
+    if_none_match: list[str] = Field(default_factory=list)  # the client's ETags: 304 if one is current
 
     def to_bytes(self) -> bytes:
         return self.model_dump_json().encode()
@@ -34,33 +53,21 @@ class ExportRequest(BaseModel):
         return cls.model_validate_json(data)
 
 
+class ExportHead(BaseModel):
+    """The answer's head: 200 with the file's identity, or 304 when the client's copy is current."""
+
+    status: int = 200
+    etag: str
+    cursor: str  # the next cursor: the journal position this export is consistent with
+    kind: ExportKind = ExportKind.FULL
+    filename: str | None = None
+    content_type: str | None = None
+
+
 @dataclass
-class ExportDocument:
-    """An export built by a worker: the bytes, and what the gateway and supervision need to know."""
+class Export:
+    """An export being served: its head, then its body streamed (none for a 304)."""
 
-    filename: str
-    content_type: str
-    body: bytes
-    counts: dict[str, int] = field(default_factory=dict)
-    cursor: str | None = None
-
-    def head(self) -> dict[str, Any]:
-        return {
-            "filename": self.filename,
-            "content_type": self.content_type,
-            "cursor": self.cursor,
-            "etag": f'"{self.sha256}"',
-        }
-
-    def tail(self) -> dict[str, Any]:
-        return {"counts": self.counts, "sha256": self.sha256}
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.body).hexdigest()
-
-    async def chunks(self) -> AsyncIterator[bytes]:
-        yield self.body
-
-
-XML_MEDIA_TYPE = "application/xml; charset=ISO-8859-15"
+    head: ExportHead
+    body: AsyncIterator[bytes] | None = None
+    counts: Counter[str] = field(default_factory=Counter)

@@ -1,50 +1,106 @@
-"""Serving an export: ask the owning service over the bus and stream its chunks to the editor."""
+"""Serving an export: ask the owning service over the bus and stream its chunks to the editor.
+
+The head comes first (status, ``ETag``, next cursor, file name), so a ``304`` costs one bus round trip
+and no export. The body is relayed chunk by chunk under credit-based flow control
+(:mod:`services.common.bus.chunks`): the worker sends a chunk only when the gateway has passed the earlier
+ones on to the editor, so a slow editor never makes the gateway buffer a whole school.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 
 from services.common.bus import ChunkedReply
+from services.common.bus.chunks import request_chunks
 from services.common.bus.client import SYNC_ID_HEADER
 from services.common.errors import DomainError
 from services.common.events import SyncState
-from services.common.exports import ExportFormat, ExportRequest
+from services.common.exports import ExportFormat, ExportHead, ExportRequest
 from services.gateway.flows import Flow
 from services.gateway.state import GatewayState
 from services.gateway.sync import Exchange
 
+CURSOR_HEADER = "Curseur-Suivant"
+KIND_HEADER = "Type-Export"
+_ACCEPTED = {"application/zip": ExportFormat.ZIP, "application/json": ExportFormat.JSON}
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What the editor asked for, beyond the flow: format, cursor, variant, cached copies."""
+
+    format: ExportFormat = ExportFormat.XML
+    since: str | None = None
+    with_addresses: bool = True
+    if_none_match: list[str] = field(default_factory=list)
+
+
+def negotiate(requested: ExportFormat | None, accept: str | None) -> ExportFormat:
+    """``?format=`` wins; else the first of ``application/zip`` or ``application/json`` in ``Accept``;
+    else the real XML file (also for ``*/*`` and ``application/xml``)."""
+    if requested is not None:
+        return requested
+    for media_range in (accept or "").split(","):
+        found = _ACCEPTED.get(media_range.split(";")[0].strip().lower())
+        if found is not None:
+            return found
+    return ExportFormat.XML
+
+
+def etags(if_none_match: str | None) -> list[str]:
+    return [tag.strip() for tag in (if_none_match or "").split(",") if tag.strip()]
+
 
 async def serve_export(
-    state: GatewayState, exchange: Exchange, flow: Flow, export_format: ExportFormat = ExportFormat.XML
-) -> StreamingResponse:
+    state: GatewayState, exchange: Exchange, flow: Flow, options: ExportOptions
+) -> Response:
     request = ExportRequest(
         sync_id=exchange.sync_id,
         uai=exchange.uai or "",
         year=exchange.year or 0,
         flow=flow.name,
-        format=export_format,
+        format=options.format,
+        since=options.since,
+        with_addresses=options.with_addresses,
+        if_none_match=options.if_none_match,
     )
     try:
-        reply = await state.bus.request_chunks(
-            flow.subject, request.to_bytes(), headers={SYNC_ID_HEADER: exchange.sync_id}
+        reply = await request_chunks(
+            state.bus.nc,
+            flow.subject,
+            request.to_bytes(),
+            message_timeout=state.settings.nats.request_timeout,
+            headers={SYNC_ID_HEADER: exchange.sync_id},
         )
     except DomainError as error:
         await state.recorder.refused(exchange, error)
         raise
-    headers = {"Sync-Id": exchange.sync_id}
-    if filename := reply.head.get("filename"):
-        headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    head = ExportHead.model_validate(reply.head)
+    headers = {
+        "Sync-Id": exchange.sync_id,
+        "ETag": head.etag,
+        CURSOR_HEADER: head.cursor,
+        KIND_HEADER: head.kind,
+    }
+    if head.status == 304:
+        await state.recorder.record(
+            exchange.event(SyncState.SERVED, http_status=304, payload_bytes=0, cursor=head.cursor)
+        )
+        return Response(status_code=304, headers=headers)
+    if head.filename:
+        headers["Content-Disposition"] = f'attachment; filename="{head.filename}"'
     return StreamingResponse(
-        _stream_and_record(state, exchange, reply),
-        media_type=reply.head.get("content_type", "application/octet-stream"),
+        _stream_and_record(state, exchange, reply, head),
+        media_type=head.content_type or "application/octet-stream",
         headers=headers,
     )
 
 
 async def _stream_and_record(
-    state: GatewayState, exchange: Exchange, reply: ChunkedReply
+    state: GatewayState, exchange: Exchange, reply: ChunkedReply, head: ExportHead
 ) -> AsyncIterator[bytes]:
     """Stream the body; the sync is `served` only once the last byte has left."""
     try:
@@ -62,6 +118,7 @@ async def _stream_and_record(
             payload_bytes=tail.get("bytes"),
             payload_sha256=tail.get("sha256"),
             counts=tail.get("counts", {}),
-            cursor=reply.head.get("cursor"),
+            cursor=head.cursor,
+            details={"format": head.content_type, "type_export": head.kind.value, "fichier": head.filename},
         )
     )

@@ -16,9 +16,20 @@ class Flow:
     subject: str
 
 
-NOMENCLATURES = Flow("nomenclatures", Direction.EXPORT, subjects.bee_export("nomenclatures"))
+def _bee(name: str) -> Flow:
+    return Flow(name, Direction.EXPORT, subjects.bee_export(name))
 
-FLOWS: dict[str, Flow] = {flow.name: flow for flow in (NOMENCLATURES,)}
+
+ELEVES = _bee("eleves")
+RESPONSABLES = _bee("responsables")
+NOMENCLATURES = _bee("nomenclatures")
+STRUCTURES = _bee("structures")
+ETABLISSEMENT = _bee("etablissement")
+EMPLOI_DU_TEMPS = Flow("emploi-du-temps", Direction.EXPORT, subjects.sts_export("emploi-du-temps"))
+
+EXPORTS: tuple[Flow, ...] = (ELEVES, RESPONSABLES, NOMENCLATURES, STRUCTURES, ETABLISSEMENT, EMPLOI_DU_TEMPS)
+FLOWS: dict[str, Flow] = {flow.name: flow for flow in EXPORTS}
+
 
 def ensure_flow_allowed(product: str, flow: Flow, product_flows: dict[str, frozenset[str]]) -> None:
     if flow.name not in product_flows.get(product, frozenset()):
