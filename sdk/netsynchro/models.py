@@ -1,0 +1,51 @@
+"""What the client returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+FINAL_STATES = frozenset({"applied", "partially_applied", "rejected", "failed", "served", "refused"})
+SUCCESS_STATES = frozenset({"applied", "served"})
+
+
+@dataclass(frozen=True)
+class Export:
+    """An export pulled from the platform: in memory (``content``) or written to ``path``."""
+
+    flow: str
+    sync_id: str | None
+    media_type: str
+    filename: str | None
+    size: int
+    etag: str | None = None
+    cursor: str | None = None
+    not_modified: bool = False
+    content: bytes | None = None
+    path: Path | None = None
+
+
+@dataclass(frozen=True)
+class PushReceipt:
+    """The platform's acknowledgement of an import: durably received, to be processed."""
+
+    sync_id: str
+    status_url: str
+    state: str
+    idempotency_key: str
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    sync_id: str
+    state: str
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_final(self) -> bool:
+        return self.state in FINAL_STATES
+
+    @property
+    def succeeded(self) -> bool:
+        return self.state in SUCCESS_STATES
