@@ -11,6 +11,7 @@ from services.common import subjects
 from services.common.bus import Bus
 from services.common.metrics import HttpMetrics
 from services.common.web import ReadinessCheck, install_error_handlers, install_operational_routes
+from services.gateway.identity_routes import router as identity_router
 from services.gateway.revocation import RevocationFeed
 from services.gateway.routes import router
 from services.gateway.settings import GatewaySettings
@@ -43,6 +44,7 @@ def create_app(settings: GatewaySettings, *, bus: Bus | None = None) -> FastAPI:
         app, HttpMetrics("gateway"), readiness=lambda: [_bus_ready(the_bus), _trust_ready(state.trust)]
     )
     app.include_router(router)
+    app.include_router(identity_router)
     return app
 
 
