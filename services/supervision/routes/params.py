@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query
 
+from services.common.errors import InvalidInput
 from services.supervision.deps import ScopeDep
 from services.supervision.queries import SyncFilter
 from services.supervision.templating import PARIS
@@ -21,9 +22,9 @@ async def sync_filter(
     flow: str | None = None,
     state: Annotated[list[str] | None, Query()] = None,
     direction: str | None = None,
-    year: int | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    year: Annotated[str | None, Query(pattern=r"^(\d{4})?$")] = None,
+    since: str | None = None,
+    until: str | None = None,
 ) -> SyncFilter:
     """Empty strings (an untouched select of a form) mean "any"; an académie outside the scope is refused."""
     query = SyncFilter(
@@ -34,13 +35,25 @@ async def sync_filter(
         flow=flow or None,
         states=tuple(s for s in state or () if s),
         direction=direction or None,
-        year=year,
-        since=as_utc(since),
-        until=as_utc(until),
+        year=int(year) if year else None,
+        since=as_utc(moment(since, "since")),
+        until=as_utc(moment(until, "until")),
     )
     if query.academie is not None:
         scope.require(query.academie)
     return query
+
+
+def moment(text: str | None, name: str) -> datetime | None:
+    """An ISO 8601 time; forms send an empty field for "any"."""
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(
+            f"« {text} » n'est pas une date ISO 8601 ({name}).", code="date-invalide"
+        ) from None
 
 
 def as_utc(moment: datetime | None) -> datetime | None:
