@@ -97,7 +97,7 @@ class SchoolActivity(SQLModel, table=True):
 class CertificateRecord(SQLModel, table=True):
     """An editor certificate as seen in events: issued by GIN-WEB, or used at the gateway."""
 
-    __tablename__ = "certificate"
+    __tablename__ = "supervised_certificate"
 
     serial: str = Field(primary_key=True, max_length=64)
     uai: str | None = Field(default=None, max_length=8)
