@@ -1,0 +1,1 @@
+"""Alembic revisions of bee's database (run by :mod:`services.common.migrate`)."""

@@ -1,0 +1,1 @@
+"""Alembic revisions of ginweb's database (run by :mod:`services.common.migrate`)."""

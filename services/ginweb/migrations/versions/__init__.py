@@ -1,0 +1,1 @@
+"""One file per revision; see services/common/migrate.py."""

@@ -1,0 +1,1 @@
+"""Alembic revisions of sts's database (run by :mod:`services.common.migrate`)."""

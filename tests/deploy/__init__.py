@@ -1,0 +1,1 @@
+"""Deployment: schema migrations, Kubernetes manifests, the container image."""
