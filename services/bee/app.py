@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from services.bee.exports import bee_exporter
 from services.bee.models import MODELS
+from services.bee.quality import serve_quality
 from services.bee.settings import BeeSettings
 from services.common import subjects
 from services.common.bus import Bus
@@ -27,6 +28,7 @@ def create_app(settings: BeeSettings, *, bus: Bus | None = None) -> FastAPI:
         app.state.runtime = runtime
         handler = export_handler(runtime.bus, runtime.sessions, exporter.export)
         await runtime.bus.serve(subjects.bee_export("*"), subjects.BEE_QUEUE, handler)
+        await serve_quality(runtime.bus, runtime.sessions)
         yield
         await runtime.close()
 

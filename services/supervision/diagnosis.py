@@ -20,6 +20,7 @@ from services.common.errors import DomainError
 from services.common.events import Direction, SyncState
 from services.supervision.activity import ERROR_STATES
 from services.supervision.diagnosis_client import DiagnosisClient
+from services.supervision.localtime import local_time
 from services.supervision.models import SyncRecord
 
 Verdict = Literal["ok", "probleme", "inconnu"]
@@ -158,7 +159,7 @@ async def _last_import(session: AsyncSession, uai: str, flow: str) -> Check:
     last = (await session.exec(statement)).first()
     if last is None:
         return Check(label, "inconnu", "Aucun import de ce flux n'est enregistré pour cet établissement.")
-    when = last.started_at.strftime("%d/%m/%Y %H:%M")
+    when = local_time(last.started_at, "%d/%m/%Y %H:%M")
     state = SyncState(last.state)
     if state in ERROR_STATES or state is SyncState.HELD:
         reason = last.problem_code or state.value

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi.templating import Jinja2Templates
 
 from services.common.academies import academie_by_slug
+from services.supervision.localtime import local_time
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -40,23 +39,6 @@ STATE_TONES = {
 }
 ALERT_STATUS_LABELS = {"open": "ouverte", "acknowledged": "prise en compte", "resolved": "résolue"}
 DIRECTION_LABELS = {"export": "export", "import": "import", "none": "—"}
-
-
-def _zone() -> ZoneInfo | None:
-    try:
-        return ZoneInfo("Europe/Paris")
-    except ZoneInfoNotFoundError:
-        return None
-
-
-PARIS = _zone()
-
-
-def local_time(moment: datetime | None, fmt: str = "%d/%m/%Y %H:%M:%S") -> str:
-    """Times are stored in UTC and shown at the supervisors' local (metropolitan) time."""
-    if moment is None:
-        return "—"
-    return moment.astimezone(PARIS).strftime(fmt) if PARIS else moment.strftime(fmt)
 
 
 def academie_name(slug: str | None) -> str:

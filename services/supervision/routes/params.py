@@ -9,8 +9,8 @@ from fastapi import Depends, Query
 
 from services.common.errors import InvalidInput
 from services.supervision.deps import ScopeDep
+from services.supervision.localtime import PARIS
 from services.supervision.queries import SyncFilter
-from services.supervision.templating import PARIS
 
 
 async def sync_filter(
