@@ -17,5 +17,14 @@ from tests.support.pki import TestPki
 async def stack(
     tmp_path: Path, fresh_nats: NatsProcess, test_pki: TestPki, db_backend: str
 ) -> AsyncIterator[Stack]:
-    async with running_stack(tmp_path, fresh_nats.url, test_pki, db_backend) as running:
+    async with running_stack(tmp_path, fresh_nats.url, test_pki, db_backend, school_data=False) as running:
+        yield running
+
+
+@pytest.fixture
+async def stack_with_data(
+    tmp_path: Path, fresh_nats: NatsProcess, test_pki: TestPki, db_backend: str
+) -> AsyncIterator[Stack]:
+    """The same, with BEE's demo schools loaded (a few seconds): for tests that need a real export."""
+    async with running_stack(tmp_path, fresh_nats.url, test_pki, db_backend, school_data=True) as running:
         yield running

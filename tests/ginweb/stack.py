@@ -28,7 +28,8 @@ from services.ginweb.app import create_app as create_ginweb
 from services.ginweb.deps import HEAD_ROLE, unit_of_work
 from services.ginweb.settings import CaSettings, GinwebSettings
 from services.ginweb.state import GinwebState
-from tests.conftest import FORMATS
+from services.sts.app import create_app as create_sts
+from services.sts.settings import StsSettings
 from tests.support.databases import fresh_database
 from tests.support.pki import EDITOR, SCHOOL_A, SCHOOL_B, TestPki
 from tests.support.servers import serving
@@ -37,6 +38,11 @@ YEAR = 2026
 PASSWORD = "Rentree-2026-ok"
 HEADS = {SCHOOL_A: "chef.a", SCHOOL_B: "chef.b"}
 OTHER_EDITOR = "editeur-retire"
+# Narrower than the embedded default table on purpose: the gateway must apply GIN-WEB's registry.
+PRODUCT_FLOWS = {
+    "edt": ["emploi-du-temps", "nomenclatures"],
+    "pronote": ["eleves", "nomenclatures", "responsables"],
+}
 
 
 @dataclass
@@ -99,6 +105,7 @@ async def running_stack(
     async with AsyncExitStack() as exits:
         ginweb_db = await exits.enter_async_context(fresh_database(backend, tmp_path, "ginweb"))
         bee_db = await exits.enter_async_context(fresh_database(backend, tmp_path, "bee"))
+        sts_db = await exits.enter_async_context(fresh_database(backend, tmp_path, "sts"))
         settings = GinwebSettings(
             port=free_port(), nats=nats, database=ginweb_db, ca=CaSettings(folder=pki.folder),
             maintenance_interval_seconds=3600,
@@ -107,6 +114,8 @@ async def running_stack(
         await exits.enter_async_context(serving(_config(ginweb, settings.port)))
         await seed(ginweb.state.ginweb)
         await _start_bee(exits, BeeSettings(nats=nats, database=bee_db), school_data)
+        sts = create_sts(StsSettings(nats=nats, database=sts_db))
+        await exits.enter_async_context(serving(_config(sts, free_port())))
         ginweb_url = f"http://127.0.0.1:{settings.port}"
         gateway_url = await _start_gateway(exits, nats, pki, ginweb_url)
         yield Stack(pki, nats, ginweb_url, gateway_url, ginweb, exits)
@@ -116,12 +125,8 @@ async def seed(state: GinwebState) -> None:
     """The test PKI's editor with EDT and Pronote, another editor, and one head per school."""
     async with unit_of_work(state) as db:
         await registry.add_editor(db, EDITOR, "Index Éducation", actor="test")
-        await registry.add_product(
-            db, EDITOR, "edt", "EDT", ["nomenclatures", "emploi-du-temps"], actor="test"
-        )
-        await registry.add_product(
-            db, EDITOR, "pronote", "Pronote", ["nomenclatures", "eleves"], actor="test"
-        )
+        for product, flows in PRODUCT_FLOWS.items():
+            await registry.add_product(db, EDITOR, product, product.upper(), flows, actor="test")
         await registry.add_editor(db, OTHER_EDITOR, "Éditeur retiré", actor="test")
         await registry.add_product(db, OTHER_EDITOR, "vie-scolaire", "Vie scolaire", ["eleves"], actor="test")
         for uai, username in HEADS.items():
@@ -131,7 +136,7 @@ async def seed(state: GinwebState) -> None:
 async def _start_bee(exits: AsyncExitStack, settings: BeeSettings, school_data: bool) -> None:
     if school_data:
         # BEE's own demo loader (the one `make run` uses) gives schools A and B their nomenclatures.
-        await seed_bee(settings, YEAR, (FORMATS / "Progress" / "Nomenclature.xml").read_bytes())
+        await seed_bee(settings, YEAR)
     bee = create_bee(settings)
     await exits.enter_async_context(serving(_config(bee, free_port())))
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from services.common.identity import serial_hex
+from services.ginweb.deps import unit_of_work
+from services.ginweb.registry import set_accreditation
 from tests.ginweb.editors import install_pem, install_pkcs12, make_csr
 from tests.ginweb.stack import Stack, csrf_of
 from tests.support.pki import EDITOR, SCHOOL_A, SCHOOL_B
@@ -22,10 +25,13 @@ async def request_by_csr(
             data={"csrf_token": token, "product": product, "method": "csr"},
             files={"csr_file": ("demande.csr", csr, "application/pkcs10")},
         )
-        return response.status_code, response.headers.get("location") or response.text
+        return response.status_code, response.headers.get("location") or html.unescape(response.text)
 
 
-async def test_csr_certificate_opens_mtls_and_reaches_its_school(stack: Stack, tmp_path: Path) -> None:
+async def test_csr_certificate_opens_mtls_and_reaches_its_school(
+    stack_with_data: Stack, tmp_path: Path
+) -> None:
+    stack = stack_with_data
     key, csr = make_csr(SCHOOL_A, EDITOR, "edt")
 
     status, location = await request_by_csr(stack, csr)
@@ -43,7 +49,10 @@ async def test_csr_certificate_opens_mtls_and_reaches_its_school(stack: Stack, t
     assert (other.status_code, other.json()["code"]) == (403, "etablissement-non-autorise")
 
 
-async def test_pkcs12_certificate_opens_mtls_and_reaches_its_school(stack: Stack, tmp_path: Path) -> None:
+async def test_pkcs12_certificate_opens_mtls_and_reaches_its_school(
+    stack_with_data: Stack, tmp_path: Path
+) -> None:
+    stack = stack_with_data
     async with stack.head() as head:
         token = await csrf_of(head, "/certificats/nouveau")
         response = await head.post(
@@ -79,7 +88,7 @@ async def test_weak_pkcs12_password_is_refused_with_a_french_message(stack: Stac
             data={"csrf_token": token, "product": "edt", "method": "pkcs12", "password": "court"},
         )
     assert response.status_code == 400
-    assert "au moins 12 caractères" in response.text
+    assert "au moins 12 caractères" in html.unescape(response.text)
 
 
 async def test_head_cannot_see_nor_revoke_another_schools_certificate(stack: Stack) -> None:
@@ -103,9 +112,7 @@ async def test_head_cannot_see_nor_revoke_another_schools_certificate(stack: Sta
 
 async def test_withdrawn_editors_product_cannot_be_requested(stack: Stack) -> None:
     _key, csr = make_csr(SCHOOL_A, "editeur-retire", "vie-scolaire")
-    async with stack.ginweb.runtime.sessions() as db, db.begin():
-        from services.ginweb.registry import set_accreditation
-
+    async with unit_of_work(stack.ginweb) as db:
         await set_accreditation(db, "editeur-retire", active=False, actor="test")
 
     status, page = await request_by_csr(stack, csr, product="vie-scolaire")
