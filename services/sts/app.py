@@ -1,4 +1,4 @@
-"""STS-WEB: structures and services (exports and the timetable import come with the pull and push flows)."""
+"""STS-WEB: structures and services per school and year, and the STS_EDT export for timetable software."""
 
 from __future__ import annotations
 
@@ -7,23 +7,32 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from services.common import subjects
 from services.common.bus import Bus
+from services.common.export_worker import export_handler
 from services.common.metrics import HttpMetrics
 from services.common.runtime import open_runtime, readiness_of
 from services.common.web import install_error_handlers, install_operational_routes
+from services.sts.exports import sts_exporter
 from services.sts.models import MODELS
 from services.sts.settings import StsSettings
 
 
 def create_app(settings: StsSettings, *, bus: Bus | None = None) -> FastAPI:
+    exporter = sts_exporter(settings.cursor_secret, settings.journal_retention)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.runtime = await open_runtime("sts", settings.database, settings.nats, MODELS, bus=bus)
+        runtime = await open_runtime("sts", settings.database, settings.nats, MODELS, bus=bus)
+        app.state.runtime = runtime
+        handler = export_handler(runtime.bus, runtime.sessions, exporter.export)
+        await runtime.bus.serve(subjects.sts_export("*"), subjects.STS_QUEUE, handler)
         yield
-        await app.state.runtime.close()
+        await runtime.close()
 
     app = FastAPI(title="NetSynchro — STS", version="1", lifespan=lifespan)
     app.state.runtime = None
+    app.state.journal = exporter.journal
     install_error_handlers(app)
     install_operational_routes(app, HttpMetrics("sts"), readiness_of(lambda: app.state.runtime))
     return app

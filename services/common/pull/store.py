@@ -94,6 +94,18 @@ class RecordTable(Generic[R]):
             for data in (await session.exec(query.where(self._keys_in(batch)))).all():
                 yield data
 
+    async def keys(self, session: AsyncSession, scope: Scope) -> list[Key]:
+        """Every key of the school year, in key order."""
+        query = (
+            select(*self._columns())
+            .where(*self._scope(scope))
+            .order_by(*code_order(session, self._columns()))
+        )
+        rows = (await session.exec(query)).all()
+        if len(self.key_fields) == 1:  # one column: the rows are scalars
+            return [(str(value),) for value in rows]
+        return [tuple(str(value) for value in row) for row in rows]
+
     async def get(self, session: AsyncSession, scope: Scope, key: Key) -> R | None:
         async for data in self.stream(session, scope, [key]):
             return from_data(self.record_type, data)
