@@ -39,6 +39,7 @@ class Platform:
     gateway_url: str
     supervision_url: str
     bee_app: Any
+    sts_app: Any = None
 
     def ssl_context(self, client: str | None) -> ssl.SSLContext:
         if client is None:
@@ -113,4 +114,5 @@ async def running_platform(
             gateway_url=f"https://localhost:{gateway_settings.port}",
             supervision_url=f"http://127.0.0.1:{supervision_port}",
             bee_app=bee,
+            sts_app=apps[1],
         )
