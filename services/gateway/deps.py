@@ -14,6 +14,7 @@ from services.common.identity import EditorIdentity, identity_from_certificate
 from services.common.ids import new_sync_id
 from services.common.logging import sync_id_var
 from services.gateway.flows import Flow, ensure_flow_allowed
+from services.gateway.proxy import forwarded_certificate
 from services.gateway.state import GatewayState
 from services.gateway.sync import Exchange
 
@@ -41,7 +42,13 @@ def client_certificate_der(scope: MutableMapping[str, Any]) -> bytes:
 
 def authenticate(request: Request, state: GatewayState) -> EditorIdentity:
     """Identity from the verified certificate, re-checked on every request (revocation included)."""
-    identity = identity_from_certificate(client_certificate_der(request.scope), now=datetime.now(UTC))
+    now = datetime.now(UTC)
+    certificate = (
+        forwarded_certificate(request.scope, request.headers, state.settings, now=now)
+        if state.settings.mode == "proxy"
+        else client_certificate_der(request.scope)
+    )
+    identity = identity_from_certificate(certificate, now=now)
     state.trust.ensure_trusted(identity)
     return identity
 

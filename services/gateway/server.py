@@ -6,12 +6,15 @@ import uvicorn
 from fastapi import FastAPI
 
 from services.gateway.handshake import handshake_reporter
+from services.gateway.proxy import proxy_uvicorn_config
 from services.gateway.settings import GatewaySettings
 from services.gateway.state import GatewayState
 from services.gateway.tls import configure
 
 
 def uvicorn_config(app: FastAPI, settings: GatewaySettings) -> uvicorn.Config:
+    if settings.mode == "proxy":
+        return proxy_uvicorn_config(app, settings)
     state: GatewayState = app.state.gateway
     return uvicorn.Config(
         app,
