@@ -9,20 +9,22 @@ those names:
 
 Anyone who reaches the gateway's port directly could send the same headers, so they are believed only
 when the request provably comes from the proxy: the TCP peer is in ``trusted_peers`` **and** the proxy
-proved itself, by the shared secret header (compared in constant time) or by the mTLS connection it
-opened (the listener then requires a certificate of the proxy's CA: every connection that reaches the
-app carries one). The chain is verified again here, against the platform's CA, because no TLS handshake
-with the editor happened in this process; then the certificate goes through the same identity and trust
-checks as in mTLS mode (:func:`services.gateway.deps.authenticate`).
+proved itself, by the shared secret header (compared in constant time) or by the certificate of the
+proxy's CA it presented on its TLS connection to the gateway. That listener asks for a certificate
+without requiring one, so that the kubelet's probes (which have none) still reach ``/healthz`` and
+``/readyz``; a request without the proxy's certificate never gets past :func:`ensure_from_proxy`.
+
+The chain is verified again here, against the platform's CA, because no TLS handshake with the editor
+happened in this process; then the certificate goes through the same identity and trust checks as in
+mTLS mode (:func:`services.gateway.deps.authenticate`).
 """
 
 from __future__ import annotations
 
 import functools
 import hmac
-import ssl
 from collections.abc import Mapping, MutableMapping
-from datetime import datetime
+from datetime import UTC, datetime
 from ipaddress import ip_address
 from pathlib import Path
 from typing import Any
@@ -35,6 +37,7 @@ from fastapi import FastAPI
 from services.common.errors import AuthenticationFailed, Forbidden
 from services.common.identity import verify_chain
 from services.gateway.settings import GatewaySettings, ProxySettings
+from services.gateway.tls import configure
 
 
 def forwarded_certificate(
@@ -73,12 +76,23 @@ def _peer_is_trusted(scope: MutableMapping[str, Any], proxy: ProxySettings) -> b
 def _proxy_proved_itself(
     scope: MutableMapping[str, Any], headers: Mapping[str, str], proxy: ProxySettings
 ) -> bool:
-    if proxy.requires_mtls and scope.get("scheme") == "https":
-        return True  # the listener demanded the proxy's certificate (CERT_REQUIRED) for this connection
+    if proxy.requires_mtls and _has_valid_proxy_certificate(scope):
+        return True
     if proxy.shared_secret is None:
         return False
     offered = headers.get(proxy.secret_header, "")
     return hmac.compare_digest(offered.encode(), proxy.shared_secret.get_secret_value().encode())
+
+
+def _has_valid_proxy_certificate(scope: MutableMapping[str, Any]) -> bool:
+    # OpenSSL verified the chain to the proxy's CA in the handshake, but not the dates (the gateway's TLS
+    # layer leaves dates to the app): check them here.
+    der = scope.get("extensions", {}).get("tls", {}).get("client_cert_der")
+    if not der:
+        return False
+    certificate = x509.load_der_x509_certificate(der)
+    now = datetime.now(UTC)
+    return certificate.not_valid_before_utc <= now <= certificate.not_valid_after_utc
 
 
 def _certificate_in(headers: Mapping[str, str], proxy: ProxySettings) -> x509.Certificate:
@@ -128,15 +142,11 @@ def _platform_ca(chain_file: Path) -> tuple[x509.Certificate, x509.Certificate]:
 
 
 def proxy_uvicorn_config(app: FastAPI, settings: GatewaySettings) -> uvicorn.Config:
-    """Plain HTTP behind the proxy, or TLS that requires the proxy's certificate (``client_ca_file``)."""
-    tls: dict[str, Any] = {}
+    """Plain HTTP behind the proxy, or TLS asking for the proxy's certificate (``proxy.client_ca_file``)."""
+    options: dict[str, Any] = {}
     if settings.proxy.client_ca_file is not None:
-        tls = {
-            "ssl_certfile": str(settings.tls.certfile),
-            "ssl_keyfile": str(settings.tls.keyfile),
-            "ssl_ca_certs": str(settings.proxy.client_ca_file),
-            "ssl_cert_reqs": ssl.CERT_REQUIRED,
-        }
+        towards_proxy = settings.tls.model_copy(update={"client_ca_file": settings.proxy.client_ca_file})
+        options["http"] = configure(towards_proxy)  # failed handshakes are logged, not editors' syncs
     return uvicorn.Config(
         app,
         host=settings.host,
@@ -147,5 +157,5 @@ def proxy_uvicorn_config(app: FastAPI, settings: GatewaySettings) -> uvicorn.Con
         log_config=None,
         access_log=False,
         lifespan="on",
-        **tls,
+        **options,
     )

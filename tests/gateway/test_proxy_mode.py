@@ -140,11 +140,12 @@ async def test_request_bypassing_the_proxy_is_refused(proxied: Proxied) -> None:
         "x-netsynchro-proxy-secret": SECRET if proxied.proof == "secret" else "",
     }
     if proxied.proof == "mtls":
-        # Without the proxy's certificate, the gateway's listener ends the handshake (with TLS 1.3 the
-        # client learns it on its first read).
+        # The listener asks for a certificate without requiring one (for the kubelet's probes): a
+        # client without the proxy's certificate gets through TLS and is refused by the app.
         async with proxied.bypassing(PROXY_ADDRESS) as client:
-            with pytest.raises((httpx.ConnectError, httpx.ReadError)):
-                await client.get("/v1/moi", headers=forged)
+            response = await client.get("/v1/moi", headers=forged)
+        assert response.status_code == 403, response.text
+        assert response.json()["code"] == "mandataire-non-reconnu"
         return
     async with proxied.bypassing("127.0.0.1") as client:  # knows the secret, wrong address
         wrong_peer = await client.get("/v1/moi", headers=forged)
@@ -153,6 +154,12 @@ async def test_request_bypassing_the_proxy_is_refused(proxied: Proxied) -> None:
     for response in (wrong_peer, no_secret):
         assert response.status_code == 403, response.text
         assert response.json()["code"] == "mandataire-non-reconnu"
+
+
+async def test_probes_reach_the_gateway_without_the_proxy(proxied: Proxied) -> None:
+    async with proxied.bypassing("127.0.0.1") as client:  # as the kubelet does: no certificate
+        assert (await client.get("/readyz")).status_code == 200
+        assert (await client.get("/healthz")).status_code == 200
 
 
 async def test_a_revoked_certificate_is_refused_behind_the_proxy_too(proxied: Proxied) -> None:
