@@ -11,6 +11,7 @@ from typing import TypeVar
 from cryptography import x509
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.common import subjects
 from services.common.auth import create_account, find_account, utc_now
 from services.common.bus import Bus
 from services.common.db import create_engine, create_tables, session_factory, transaction
@@ -46,6 +47,7 @@ async def in_database(settings: GinwebSettings, work: Callable[[AsyncSession], A
         bus = Bus(settings.nats.model_copy(update={"connect_timeout": 2.0}), name="ginweb-operateur")
         try:
             await bus.connect()
+            await bus.ensure_streams([subjects.REVOCATIONS, subjects.SYNC_EVENTS])
             await flush(sessions, bus)
         except Exception as error:  # the service's maintenance loop will publish it
             log.warning("outbox not published now (%s): GIN-WEB will publish it", error)
