@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Callable, Mapping
 from typing import Any
 
 from nats.aio.client import Client as NatsClient
@@ -209,7 +209,7 @@ class ChunkedReply:
             await self.close()
         return self.head
 
-    async def body(self) -> AsyncIterator[bytes]:
+    async def body(self) -> AsyncGenerator[bytes, None]:
         """The data chunks; each one is acknowledged once the consumer asks for the next."""
         try:
             while not self._done:
