@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from services.common.localnats import NatsProcess, wait_for_port  # noqa: E402
 from services.ginweb.cli import dev_pki  # noqa: E402
+from services.ginweb.operator import DEV_HEAD_PASSWORD  # noqa: E402
 
 VAR = ROOT / "var"
 CERTS = ROOT / "certs"
@@ -42,6 +43,7 @@ SERVICES = (
     Service("bee", "services.bee", 8010, "BEE_"),
     Service("sts", "services.sts", 8011, "STS_"),
     Service("supervision", "services.supervision", 8020, "SUPERVISION_"),
+    Service("ginweb", "services.ginweb", 8030, "GINWEB_"),
     Service("gateway", "services.gateway", 8443, "GATEWAY_", database=False),
 )
 
@@ -67,7 +69,10 @@ def service_env(service: Service, nats_url: str) -> dict[str, str]:
             GATEWAY_TLS__CERTFILE=str(CERTS / "gateway.crt.pem"),
             GATEWAY_TLS__KEYFILE=str(CERTS / "gateway.key.pem"),
             GATEWAY_TLS__CLIENT_CA_FILE=str(CERTS / "ca-chain.pem"),
+            GATEWAY_REVOCATION__CRL_URL="http://127.0.0.1:8030/crl",
         )
+    if service.name == "ginweb":
+        env["GINWEB_CA__FOLDER"] = str(CERTS)
     return env
 
 
@@ -111,6 +116,7 @@ NetSynchro est prêt (année scolaire {year}-{year + 1}).
 
   passerelle des éditeurs (mTLS)  https://localhost:8443
   supervision (journal JSON)      http://127.0.0.1:8020/api/syncs
+  GIN-WEB (chefs d'établissement) http://127.0.0.1:8030  (chef.{uai.lower()} / {DEV_HEAD_PASSWORD})
   BEE / STS (santé)               http://127.0.0.1:8010/readyz  http://127.0.0.1:8011/readyz
   NATS JetStream                  {nats.url}
   certificats de démonstration    certs/ (PKCS#12 : mot de passe « netsynchro »)
@@ -157,6 +163,11 @@ def main() -> int:
         subprocess.run(  # noqa: S603
             [sys.executable, "-m", "services.bee.seed", "--year", str(year)],
             cwd=ROOT, env=service_env(bee, nats.url), check=True,
+        )  # fmt: skip
+        ginweb = next(service for service in SERVICES if service.name == "ginweb")
+        subprocess.run(  # noqa: S603  # demo editor, products, heads, and the dev certificates registered
+            [sys.executable, "-m", "services.ginweb.cli", "seed-dev", "--certs", str(CERTS)],
+            cwd=ROOT, env=service_env(ginweb, nats.url), check=True,
         )  # fmt: skip
         for service in SERVICES:
             processes.append(start(service, nats.url))

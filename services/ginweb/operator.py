@@ -4,7 +4,9 @@ unreachable, the running service publishes it at its next maintenance pass)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
@@ -14,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from services.common import subjects
 from services.common.auth import create_account, find_account, utc_now
 from services.common.bus import Bus
-from services.common.db import create_engine, create_tables, session_factory, transaction
+from services.common.db import SessionFactory, create_engine, create_tables, session_factory, transaction
 from services.common.errors import DomainError, InvalidInput
 from services.common.formats.identifiers import is_valid_uai
 from services.common.identity import serial_hex
@@ -34,6 +36,7 @@ DEV_PRODUCT_NAMES = {"edt": "EDT", "udt": "UDT", "pronote": "Pronote"}
 DEV_HEAD_PASSWORD = "netsynchro-2026"  # noqa: S105  # development only, printed by `make run`
 
 _T = TypeVar("_T")
+_PUBLISH_TIMEOUT_SECONDS = 5.0
 
 
 async def in_database(settings: GinwebSettings, work: Callable[[AsyncSession], Awaitable[_T]]) -> _T:
@@ -44,18 +47,24 @@ async def in_database(settings: GinwebSettings, work: Callable[[AsyncSession], A
         sessions = session_factory(engine)
         async with transaction(sessions) as db:
             result = await work(db)
-        bus = Bus(settings.nats.model_copy(update={"connect_timeout": 2.0}), name="ginweb-operateur")
-        try:
-            await bus.connect()
-            await bus.ensure_streams([subjects.REVOCATIONS, subjects.SYNC_EVENTS])
-            await flush(sessions, bus)
-        except Exception as error:  # the service's maintenance loop will publish it
-            log.warning("outbox not published now (%s): GIN-WEB will publish it", error)
-        finally:
-            await bus.close()
+        await _publish_outbox(sessions, settings)
         return result
     finally:
         await engine.dispose()
+
+
+async def _publish_outbox(sessions: SessionFactory, settings: GinwebSettings) -> None:
+    bus = Bus(settings.nats.model_copy(update={"connect_timeout": 2.0}), name="ginweb-operateur")
+    try:
+        # The bus reconnects forever by design; a command must not hang when NATS is down.
+        async with asyncio.timeout(_PUBLISH_TIMEOUT_SECONDS):
+            await bus.connect()
+            await bus.ensure_streams([subjects.REVOCATIONS, subjects.SYNC_EVENTS])
+            await flush(sessions, bus)
+    except (TimeoutError, OSError, DomainError) as error:
+        print(f"bus injoignable ({error!r}) : GIN-WEB publiera les messages en attente", file=sys.stderr)
+    finally:
+        await bus.close()
 
 
 async def create_head(
