@@ -119,3 +119,27 @@ async def test_withdrawn_editors_product_cannot_be_requested(stack: Stack) -> No
 
     assert status == 403
     assert "produit n'est pas habilité" in page
+
+
+async def test_renewal_through_the_portal_keeps_the_old_certificate_during_the_grace_period(
+    stack: Stack,
+) -> None:
+    _key, csr = make_csr(SCHOOL_A, EDITOR, "edt")
+    _status, old = await request_by_csr(stack, csr)
+    _new_key, new_csr = make_csr(SCHOOL_A, EDITOR, "edt")
+
+    async with stack.head() as head:
+        token = await csrf_of(head, f"{old}/renouvellement")
+        response = await head.post(
+            f"{old}/renouvellement",
+            data={"csrf_token": token, "method": "csr", "csr_text": new_csr.decode()},
+        )
+        new = response.headers["location"]
+        old_page = html.unescape((await head.get(old)).text)
+        again = await head.get(f"{old}/renouvellement", headers={"accept": "text/html"})
+
+    assert response.status_code == 303
+    assert new != old
+    assert "Remplacé (recouvrement)" in old_page
+    assert new.rsplit("/", 1)[1] in old_page
+    assert again.status_code == 409
