@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from services.common.bus import Bus
+from services.gateway.export_cache import ExportCache
 from services.gateway.settings import GatewaySettings
 from services.gateway.sync import SyncRecorder
 from services.gateway.trust import TrustStore
@@ -16,3 +17,4 @@ class GatewayState:
     bus: Bus
     recorder: SyncRecorder
     trust: TrustStore
+    exports: ExportCache = field(default_factory=ExportCache)

@@ -104,3 +104,15 @@ async def test_served_export_is_a_sync_with_counts_bytes_and_cursor(
     assert sync["counts"]["ELEVE"] == pupils
     assert sync["cursor"] == response.headers["Curseur-Suivant"]
     assert sync["duration_ms"] > 0
+
+
+async def test_gateway_serves_a_confirmed_copy_of_an_unchanged_export(platform: Platform) -> None:
+    async with platform.editor("school-a-pronote") as editor:
+        first = await editor.get(export_path(SCHOOL_A, "responsables"), params={"format": "zip"})
+        second = await editor.get(export_path(SCHOOL_A, "responsables"), params={"format": "zip"})
+
+    assert second.content == first.content
+    assert second.headers["ETag"] == first.headers["ETag"]
+    sync = await platform.wait_for_sync(second.headers["Sync-Id"], "served")
+    assert sync["payload_bytes"] == len(second.content)
+    assert sync["counts"] == (await platform.wait_for_sync(first.headers["Sync-Id"], "served"))["counts"]
