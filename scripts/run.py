@@ -159,11 +159,11 @@ def main() -> int:
     processes: list[subprocess.Popen[bytes]] = []
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        bee = SERVICES[0]
-        subprocess.run(  # noqa: S603
-            [sys.executable, "-m", "services.bee.seed", "--year", str(year)],
-            cwd=ROOT, env=service_env(bee, nats.url), check=True,
-        )  # fmt: skip
+        for seeded in SERVICES[:2]:  # bee and sts: the demo schools, through their write paths
+            subprocess.run(  # noqa: S603
+                [sys.executable, "-m", f"{seeded.module}.seed", "--year", str(year)],
+                cwd=ROOT, env=service_env(seeded, nats.url), check=True,
+            )  # fmt: skip
         ginweb = next(service for service in SERVICES if service.name == "ginweb")
         subprocess.run(  # noqa: S603  # demo editor, products, heads, and the dev certificates registered
             [sys.executable, "-m", "services.ginweb.cli", "seed-dev", "--certs", str(CERTS)],

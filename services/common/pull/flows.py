@@ -8,6 +8,7 @@ cursor (``Type-Export: complet``: replace your copy), else an empty document (no
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -77,7 +78,20 @@ class DocumentFlow:
             document, kind = self.empty(scope, now), ExportKind.DELTA
         else:
             document, kind = await self.load(session, scope, now), ExportKind.FULL
-        return DocumentContent(document, self.write, json_header={"export": kind.value}), kind
+        content = DocumentContent(document, self.write, json_header={"export": kind.value})
+        content.counts.update(_items(document))
+        return content, kind
+
+
+def _items(document: Any) -> dict[str, int]:
+    """Items per section of a document's ``DONNEES`` (a record counts one)."""
+    donnees = document.donnees
+    counts = {}
+    for item in dataclasses.fields(donnees):
+        value = getattr(donnees, item.name)
+        if value is not None:
+            counts[item.name.upper()] = len(value) if isinstance(value, list) else 1
+    return counts
 
 
 def fixed(name: str) -> Naming:
