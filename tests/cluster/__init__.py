@@ -1,0 +1,1 @@
+"""The platform on a NATS JetStream cluster with replicated services."""
