@@ -7,7 +7,7 @@ with a ``Nats-Msg-Id`` so that a retried publish is deduplicated by the server.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # --- request/reply: exports -------------------------------------------------------------------------
 # `<service>.export.<flow>`; the payload is an ExportRequest (JSON); workers listen in a queue group
@@ -35,7 +35,6 @@ class StreamSpec:
     max_age_seconds: int = 30 * 24 * 3600
     duplicate_window_seconds: int = 2 * 3600
     max_msg_size: int = 1024 * 1024
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 SYNC_EVENTS = StreamSpec(
