@@ -32,6 +32,7 @@ class WebhookSettings(BaseModel):
 class AlertSettings(BaseModel):
     rules: list[AlertRule] = Field(default_factory=default_rules)
     evaluate_every_seconds: float = 30.0
+    evaluate_at_most_every_seconds: float = 1.0
     webhooks: list[WebhookSettings] = Field(default_factory=list)
     deliver_every_seconds: float = 2.0
 

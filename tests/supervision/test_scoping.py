@@ -7,8 +7,13 @@ import re
 import httpx
 import pytest
 
+from services.common.auth import find_account
+from services.common.db import create_engine, session_factory
 from services.common.events import SyncState
 from services.common.localnats import NatsProcess
+from services.common.settings import DatabaseSettings
+from services.supervision.accounts import ensure_supervisor
+from services.supervision.settings import SupervisionSettings
 from tests.supervision.sse import live_feed
 from tests.supervision.support import (
     BORDEAUX_SCHOOL,
@@ -142,3 +147,20 @@ async def test_wrong_password_is_refused_without_saying_why(supervision: Running
         response = await browser.post("/connexion", data=form)
     assert response.status_code == 401
     assert "Identifiant ou mot de passe incorrect." in response.text
+
+
+async def test_accounts_command_creates_a_supervisor_once(database: DatabaseSettings) -> None:
+    settings = SupervisionSettings(database=database)
+    first = await ensure_supervisor(
+        settings, username="Lea.Caen", academies=["caen"], national=False, password=PASSWORD
+    )
+    again = await ensure_supervisor(
+        settings, username="lea.caen", academies=["caen"], national=False, password=PASSWORD
+    )
+    engine = create_engine(database)
+    async with session_factory(engine)() as session:
+        account = await find_account(session, "lea.caen")
+    await engine.dispose()
+    assert (first, again) == (True, False)
+    assert account is not None
+    assert (account.role, account.scopes) == ("superviseur-academique", ["normandie"])

@@ -71,7 +71,15 @@ class AlertEngine:
 
     def start(self, client: httpx.AsyncClient) -> None:
         self._tasks = [
-            asyncio.create_task(self._loop(self._poked, self.settings.evaluate_every_seconds, self.run_once)),
+            asyncio.create_task(
+                self._loop(
+                    self._poked,
+                    self.settings.evaluate_every_seconds,
+                    self.run_once,
+                    # A burst of ingested batches makes one evaluation, not one per batch.
+                    gap=self.settings.evaluate_at_most_every_seconds,
+                )
+            ),
             asyncio.create_task(
                 self._loop(self._outbox, self.settings.deliver_every_seconds, lambda: self.deliver(client))
             ),
@@ -101,8 +109,11 @@ class AlertEngine:
         if self.settings.webhooks:
             await deliver_due(self.sessions, client, self.settings.webhooks, now=utc_now())
 
-    async def _loop(self, wake: asyncio.Event, interval: float, work: Callable[[], Awaitable[None]]) -> None:
+    async def _loop(
+        self, wake: asyncio.Event, interval: float, work: Callable[[], Awaitable[None]], *, gap: float = 0.0
+    ) -> None:
         while True:
+            await asyncio.sleep(gap)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wake.wait(), timeout=interval)
             wake.clear()

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 68c91b8efa7f
+Revision ID: f25473fbd64a
 Revises:
-Create Date: 2026-11-22 20:36:30.347023
+Create Date: 2026-11-22 20:58:59.330269
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "68c91b8efa7f"
+revision: str = "f25473fbd64a"
 down_revision: str | Sequence[str] | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -68,22 +68,6 @@ def upgrade() -> None:
         sa.UniqueConstraint("username"),
     )
     op.create_table(
-        "certificate",
-        sa.Column("serial", sa.String(length=64), nullable=False),
-        sa.Column("uai", sa.String(length=8), nullable=True),
-        sa.Column("academie", sa.String(length=40), nullable=True),
-        sa.Column("editor", sa.String(length=80), nullable=True),
-        sa.Column("product", sa.String(length=80), nullable=True),
-        sa.Column("not_after", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
-        sa.PrimaryKeyConstraint("serial"),
-    )
-    with op.batch_alter_table("certificate", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_certificate_academie"), ["academie"], unique=False)
-        batch_op.create_index(batch_op.f("ix_certificate_not_after"), ["not_after"], unique=False)
-
-    op.create_table(
         "school_activity",
         sa.Column("uai", sa.String(length=8), nullable=False),
         sa.Column("flow", sa.String(length=40), nullable=False),
@@ -96,6 +80,22 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("school_activity", schema=None) as batch_op:
         batch_op.create_index("ix_school_activity_academie", ["academie", "flow"], unique=False)
+
+    op.create_table(
+        "supervised_certificate",
+        sa.Column("serial", sa.String(length=64), nullable=False),
+        sa.Column("uai", sa.String(length=8), nullable=True),
+        sa.Column("academie", sa.String(length=40), nullable=True),
+        sa.Column("editor", sa.String(length=80), nullable=True),
+        sa.Column("product", sa.String(length=80), nullable=True),
+        sa.Column("not_after", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("serial"),
+    )
+    with op.batch_alter_table("supervised_certificate", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_supervised_certificate_academie"), ["academie"], unique=False)
+        batch_op.create_index(batch_op.f("ix_supervised_certificate_not_after"), ["not_after"], unique=False)
 
     op.create_table(
         "sync",
@@ -215,15 +215,15 @@ def downgrade() -> None:
         batch_op.drop_index("ix_sync_academie_started")
 
     op.drop_table("sync")
+    with op.batch_alter_table("supervised_certificate", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_supervised_certificate_not_after"))
+        batch_op.drop_index(batch_op.f("ix_supervised_certificate_academie"))
+
+    op.drop_table("supervised_certificate")
     with op.batch_alter_table("school_activity", schema=None) as batch_op:
         batch_op.drop_index("ix_school_activity_academie")
 
     op.drop_table("school_activity")
-    with op.batch_alter_table("certificate", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_certificate_not_after"))
-        batch_op.drop_index(batch_op.f("ix_certificate_academie"))
-
-    op.drop_table("certificate")
     op.drop_table("auth_account")
     with op.batch_alter_table("alert", schema=None) as batch_op:
         batch_op.drop_index(
