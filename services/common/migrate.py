@@ -14,8 +14,9 @@ compares the models with a scratch SQLite database brought to head, so writing a
 server. The target schema is the service's ``MODELS`` only: every service's models share SQLModel's
 metadata in one process, and a service must never create another's tables.
 
-On PostgreSQL each run holds a transaction-level advisory lock, so that the init containers of several
-replicas starting together migrate once and the others find the schema at head.
+On PostgreSQL each run holds a transaction-level advisory lock (on SQLite, the database's write lock), so
+that the init containers of several replicas starting together migrate once and the others find the
+schema at head.
 """
 
 from __future__ import annotations
@@ -132,6 +133,9 @@ def _locked(connection: Connection, schema: ServiceSchema, action: Action) -> No
     if connection.dialect.name == "postgresql":
         # Released by the commit: a second replica then reads the version the first one wrote.
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": advisory_key(schema.name)})
+    elif connection.dialect.name == "sqlite":
+        # SQLite's write lock, taken before Alembic reads the version: two processes migrate in turn.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
     action(alembic_config(schema, connection))
 
 
