@@ -39,3 +39,11 @@ bench: install
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache
+
+.PHONY: deploy-check
+# Render both Kubernetes overlays and lint the Dockerfile (tests/deploy/ checks much more in `make test`).
+deploy-check: install
+	@for overlay in dev prod; do \
+		$(VENV)/bin/kubectl kustomize deploy/k8s/overlays/$$overlay >/dev/null && echo "overlay $$overlay renders"; \
+	done
+	$(VENV)/bin/hadolint Dockerfile
