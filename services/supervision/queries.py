@@ -23,7 +23,7 @@ from services.common.errors import InvalidInput, NotFound
 from services.supervision.models import SyncEventRecord, SyncRecord, SyncReport
 from services.supervision.scope import Scope
 
-TOTAL_CAP = 10_000
+TOTAL_CAP = 1_000
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import pytest
 from services.common.db import SessionFactory, transaction
 from services.common.errors import InvalidInput, NotFound
 from services.common.events import SyncState
+from services.supervision import queries
 from services.supervision.journal import record_events
 from services.supervision.models import SyncRecord
 from services.supervision.queries import PageRequest, SyncFilter, get_sync, list_syncs
@@ -83,3 +84,14 @@ async def test_a_forged_cursor_is_refused(journal: SessionFactory) -> None:
     async with journal() as session:
         with pytest.raises(InvalidInput):
             await list_syncs(session, SyncFilter(), PageRequest(after="not-a-cursor"), NATIONAL)
+
+
+async def test_the_total_is_counted_up_to_a_cap(
+    journal: SessionFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(queries, "TOTAL_CAP", 12)
+    async with journal() as session:
+        capped = await list_syncs(session, SyncFilter(), PageRequest(limit=5), NATIONAL)
+        exact = await list_syncs(session, SyncFilter(uai=BORDEAUX_SCHOOL), PageRequest(limit=5), NATIONAL)
+    assert (capped.total, capped.total_is_exact, len(capped.items)) == (12, False, 5)
+    assert (exact.total, exact.total_is_exact) == (10, True)
