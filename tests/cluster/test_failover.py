@@ -84,14 +84,6 @@ async def pull_until(platform: ClusterPlatform, uai: str, stop: asyncio.Event, o
             out.append(Outcome(uai, response.headers.get("Sync-Id"), response.status_code))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "services/common/bus/client.py loses events on a leader failover: publish_durable does not retry "
-        "NoStreamResponseError (what js.publish raises for no responders), and the pull loops die on "
-        "transient JetStream errors (ServiceUnavailableError...). Remove this marker with the fix."
-    ),
-)
 async def test_sync_events_survive_the_stream_leaders_crash_exactly_once_and_in_order(
     platform: ClusterPlatform, cluster: NatsCluster, tmp_path: Path
 ) -> None:

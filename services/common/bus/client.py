@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -15,7 +16,8 @@ from nats.aio.subscription import Subscription
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, PubAck, StorageType, StreamConfig
-from nats.js.errors import BadRequestError, NotFoundError
+from nats.js.errors import BadRequestError, NoStreamResponseError, NotFoundError, ServiceUnavailableError
+from nats.js.errors import ServerError as JetStreamServerError
 
 from services.common.bus.acks import DEFAULT_BACKOFF, Disposition, decide
 from services.common.bus.chunks import ChunkedReply
@@ -25,6 +27,19 @@ from services.common.settings import NatsSettings
 from services.common.subjects import StreamSpec
 
 log = logging.getLogger(__name__)
+
+# What JetStream answers while a stream has no leader, or the connection is being re-established.
+_TRANSIENT_JETSTREAM: tuple[type[Exception], ...] = (
+    NatsTimeoutError,
+    nats.errors.NoRespondersError,
+    nats.errors.ConnectionReconnectingError,
+    nats.errors.StaleConnectionError,
+    nats.errors.OutboundBufferLimitError,
+    NoStreamResponseError,
+    ServiceUnavailableError,
+    JetStreamServerError,
+    NotFoundError,
+)
 
 MessageHandler = Callable[[Msg], Awaitable[None]]
 # A batch handler returns, for each message in order, None (done) or the error that message met.
@@ -57,6 +72,7 @@ class Bus:
         self._js: JetStreamContext | None = None
         self._consumers: list[asyncio.Task[None]] = []
         self._pull_subscriptions: list[JetStreamContext.PullSubscription] = []
+        self._fetch_failures = 0
         self._stopping = asyncio.Event()
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -134,18 +150,23 @@ class Bus:
         *,
         msg_id: str,
         headers: Mapping[str, str] | None = None,
-        attempts: int = 5,
+        within: float = 30.0,
     ) -> PubAck:
-        """Publish to JetStream and wait for the ack; retries reuse ``msg_id`` so nothing is duplicated."""
+        """Publish to JetStream and wait for the ack. While the stream cannot answer (a leader election
+        takes a few seconds on a cluster), retry with the same ``msg_id`` until ``within`` seconds have
+        passed: the server deduplicates, so a publish that did land before its ack was lost is not
+        stored twice."""
         all_headers = {"Nats-Msg-Id": msg_id, **(headers or {})}
-        for attempt in range(1, attempts + 1):
+        deadline = asyncio.get_running_loop().time() + within
+        for attempt in itertools.count(1):
             try:
                 return await self.js.publish(subject, payload, headers=all_headers)
-            except (NatsTimeoutError, NotFoundError, nats.errors.NoRespondersError) as error:
-                if attempt == attempts:
+            except _TRANSIENT_JETSTREAM as error:
+                pause = min(0.1 * 2**attempt, 2.0)
+                if asyncio.get_running_loop().time() + pause > deadline:
                     raise Unavailable(code="bus-indisponible") from error
-                # A stream leader election takes a few seconds: wait and publish the same id again.
-                await asyncio.sleep(min(0.25 * 2**attempt, 3.0))
+                log.info("publish to %s not acknowledged (%r): retrying", subject, error)
+                await asyncio.sleep(pause)
         raise AssertionError("unreachable")
 
     # -- request/reply -------------------------------------------------------------------------------
@@ -207,6 +228,24 @@ class Bus:
         task.add_done_callback(_log_crash)
         self._consumers.append(task)
 
+    async def _fetch(self, subscription: JetStreamContext.PullSubscription, spec: ConsumerSpec) -> list[Msg]:
+        """The next batch, or nothing: a consumer loop must outlive leader elections and reconnections,
+        so errors of the bus only pause it."""
+        try:
+            messages: list[Msg] = await subscription.fetch(spec.batch, timeout=1.0)
+            self._fetch_failures = 0
+            return messages
+        except (TimeoutError, NatsTimeoutError):
+            return []
+        except nats.errors.ConnectionClosedError:
+            self._stopping.set()  # closed for good: only close() does that
+            return []
+        except nats.errors.Error as error:
+            self._fetch_failures += 1
+            log.warning("fetch from %s failed (%r): pausing", spec.durable, error)
+            await asyncio.sleep(min(0.2 * 2**self._fetch_failures, 5.0))
+            return []
+
     async def _durable_subscription(self, spec: ConsumerSpec) -> JetStreamContext.PullSubscription:
         config = ConsumerConfig(
             durable_name=spec.durable,
@@ -230,12 +269,9 @@ class Bus:
         on_terminated: TerminationReporter | None,
     ) -> None:
         while not self._stopping.is_set():
-            try:
-                messages = await subscription.fetch(spec.batch, timeout=1.0)
-            except (TimeoutError, NatsTimeoutError):
+            messages = await self._fetch(subscription, spec)
+            if not messages:
                 continue
-            except nats.errors.ConnectionClosedError:
-                return
             try:
                 errors: Sequence[BaseException | None] = await handler(messages)
             except Exception as caught:  # the whole batch failed: each message shares the error
@@ -267,13 +303,7 @@ class Bus:
         on_terminated: TerminationReporter | None,
     ) -> None:
         while not self._stopping.is_set():
-            try:
-                messages = await subscription.fetch(spec.batch, timeout=1.0)
-            except (TimeoutError, NatsTimeoutError):
-                continue
-            except nats.errors.ConnectionClosedError:
-                return
-            for msg in messages:
+            for msg in await self._fetch(subscription, spec):
                 await self._handle_one(msg, spec, handler, on_terminated)
 
     async def _handle_one(
@@ -298,12 +328,17 @@ class Bus:
 
 
 async def _apply(msg: Msg, disposition: Disposition, delay: float | None) -> None:
-    if disposition is Disposition.ACK:
-        await msg.ack()
-    elif disposition is Disposition.NAK:
-        await msg.nak(delay=delay)
-    else:
-        await msg.term()
+    """Send the acknowledgement. If it cannot leave (the connection is gone), the message is redelivered
+    after ack_wait, which idempotent handlers absorb: never let that stop the consumer loop."""
+    try:
+        if disposition is Disposition.ACK:
+            await msg.ack()
+        elif disposition is Disposition.NAK:
+            await msg.nak(delay=delay)
+        else:
+            await msg.term()
+    except nats.errors.Error as error:
+        log.warning("could not %s %s: %r", disposition.value, msg.subject, error)
 
 
 def _log_crash(task: asyncio.Task[None]) -> None:
