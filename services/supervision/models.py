@@ -32,6 +32,10 @@ class SyncRecord(SQLModel, table=True):
         Index("ix_sync_flow_started", "flow", "started_at", "sync_id"),
         Index("ix_sync_state_started", "state", "started_at", "sync_id"),
         Index("ix_sync_hour", "started_hour"),
+        # An academic supervisor's filters always come with their académie: lead with it.
+        Index("ix_sync_academie_state", "academie", "state", "started_at"),
+        Index("ix_sync_academie_editor", "academie", "editor", "started_at"),
+        Index("ix_sync_academie_flow", "academie", "flow", "started_at"),
     )
 
     sync_id: str = Field(primary_key=True, max_length=26)
