@@ -182,6 +182,9 @@ def main() -> int:
         print("\narrêt…", flush=True)
         return 0
     finally:
+        # A second Ctrl-C must not abandon processes half-stopped.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         stop_all(processes, nats)
 
 
