@@ -7,6 +7,7 @@ where everything is and a ready-to-paste `curl`. Ctrl-C stops everything and lea
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -26,8 +27,16 @@ from services.common.localnats import NatsProcess, wait_for_port  # noqa: E402
 from services.ginweb.cli import dev_pki  # noqa: E402
 from services.ginweb.operator import DEV_HEAD_PASSWORD  # noqa: E402
 
-VAR = ROOT / "var"
-CERTS = ROOT / "certs"
+# `make run` uses ./var, ./certs and the ports below; NETSYNCHRO_RUN_DIR and NETSYNCHRO_PORT_OFFSET move them
+# (the test of `make run` itself runs it beside the suite on free ports).
+VAR = Path(os.environ.get("NETSYNCHRO_RUN_DIR", ROOT / "var"))
+CERTS = (
+    Path(os.environ["NETSYNCHRO_RUN_DIR"]) / "certs" if "NETSYNCHRO_RUN_DIR" in os.environ else ROOT / "certs"
+)
+PORT_OFFSET = int(os.environ.get("NETSYNCHRO_PORT_OFFSET", "0"))
+# Development-only secrets, printed in the banner like the demo PKCS#12 password.
+DEV_API_TOKEN = "netsynchro-dev"  # noqa: S105
+DEMO_SUPERVISORS = (("demo.national", ("--national",)), ("demo.toulouse", ("--academie", "toulouse")))
 
 
 @dataclass(frozen=True)
@@ -40,12 +49,13 @@ class Service:
 
 
 SERVICES = (
-    Service("bee", "services.bee", 8010, "BEE_"),
-    Service("sts", "services.sts", 8011, "STS_"),
-    Service("supervision", "services.supervision", 8020, "SUPERVISION_"),
-    Service("ginweb", "services.ginweb", 8030, "GINWEB_"),
-    Service("gateway", "services.gateway", 8443, "GATEWAY_", database=False),
+    Service("bee", "services.bee", 8010 + PORT_OFFSET, "BEE_"),
+    Service("sts", "services.sts", 8011 + PORT_OFFSET, "STS_"),
+    Service("supervision", "services.supervision", 8020 + PORT_OFFSET, "SUPERVISION_"),
+    Service("ginweb", "services.ginweb", 8030 + PORT_OFFSET, "GINWEB_"),
+    Service("gateway", "services.gateway", 8443 + PORT_OFFSET, "GATEWAY_", database=False),
 )
+PORTS = {service.name: service.port for service in SERVICES}
 
 
 def current_school_year(today: date | None = None) -> int:
@@ -69,10 +79,13 @@ def service_env(service: Service, nats_url: str) -> dict[str, str]:
             GATEWAY_TLS__CERTFILE=str(CERTS / "gateway.crt.pem"),
             GATEWAY_TLS__KEYFILE=str(CERTS / "gateway.key.pem"),
             GATEWAY_TLS__CLIENT_CA_FILE=str(CERTS / "ca-chain.pem"),
-            GATEWAY_REVOCATION__CRL_URL="http://127.0.0.1:8030/crl",
+            GATEWAY_REVOCATION__CRL_URL=f"http://127.0.0.1:{PORTS['ginweb']}/crl",
         )
     if service.name == "ginweb":
         env["GINWEB_CA__FOLDER"] = str(CERTS)
+    if service.name == "supervision":
+        token_sha256 = hashlib.sha256(DEV_API_TOKEN.encode()).hexdigest()
+        env["SUPERVISION_API_CLIENTS"] = json.dumps([{"name": "make-run", "token_sha256": token_sha256}])
     return env
 
 
@@ -99,34 +112,45 @@ def wait_ready(service: Service, timeout: float = 30.0) -> None:
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
-    raise TimeoutError(f"{service.name} not ready: see var/logs/{service.name}.log")
+    raise TimeoutError(f"{service.name} not ready: see {VAR}/logs/{service.name}.log")
+
+
+def shown(path: Path) -> str:
+    """A path as the user should type it from the repository root."""
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 def banner(year: int, nats: NatsProcess) -> str:
     manifest = json.loads((CERTS / "manifest.json").read_text())
     client = next(c for c in manifest["clients"] if c["product"] == "edt")
-    uai = client["uai"]
+    uai, certs = client["uai"], shown(CERTS)
+    gateway, supervision, ginweb = (f"{PORTS[name]}" for name in ("gateway", "supervision", "ginweb"))
     curl = (
-        f"curl --cacert certs/root-ca.pem --cert certs/{client['cert']} --key certs/{client['key']} \\\n"
-        f"     https://localhost:8443/v1/etablissements/{uai}/annees/{year}/nomenclatures \\\n"
+        f"curl --cacert {certs}/root-ca.pem \\\n"
+        f"     --cert {certs}/{client['cert']} --key {certs}/{client['key']} \\\n"
+        f"     https://localhost:{gateway}/v1/etablissements/{uai}/annees/{year}/nomenclatures \\\n"
         "     -o Nomenclature.xml -D -"
     )
+    accounts = " ou ".join(username for username, _ in DEMO_SUPERVISORS)
+    journal = f'curl -s -H "Authorization: Bearer {DEV_API_TOKEN}" http://127.0.0.1:{supervision}/api/syncs'
     return f"""
 NetSynchro est prêt (année scolaire {year}-{year + 1}).
 
-  passerelle des éditeurs (mTLS)  https://localhost:8443
-  supervision (journal JSON)      http://127.0.0.1:8020/api/syncs
-  GIN-WEB (chefs d'établissement) http://127.0.0.1:8030  (chef.{uai.lower()} / {DEV_HEAD_PASSWORD})
-  BEE / STS (santé)               http://127.0.0.1:8010/readyz  http://127.0.0.1:8011/readyz
+  passerelle des éditeurs (mTLS)  https://localhost:{gateway}
+  console de supervision          http://127.0.0.1:{supervision}  ({accounts} / {DEV_HEAD_PASSWORD})
+  GIN-WEB (chefs d'établissement) http://127.0.0.1:{ginweb}  (chef.{uai.lower()} / {DEV_HEAD_PASSWORD})
+  BEE / STS (santé)               http://127.0.0.1:{PORTS["bee"]}/readyz  http://127.0.0.1:{PORTS["sts"]}/readyz
   NATS JetStream                  {nats.url}
-  certificats de démonstration    certs/ (PKCS#12 : mot de passe « netsynchro »)
-  journaux                        var/logs/
+  certificats de démonstration    {certs}/ (PKCS#12 : mot de passe « netsynchro »)
+  journaux                        {shown(VAR)}/logs/
 
 Essayez, avec le certificat EDT de l'établissement {uai} :
 
 {curl}
 
-puis : curl -s http://127.0.0.1:8020/api/syncs | python3 -m json.tool
+puis le journal de supervision :
+
+{journal} | python3 -m json.tool
 
 Ctrl-C arrête tout.
 """
@@ -146,6 +170,17 @@ def stop_all(processes: list[subprocess.Popen[bytes]], nats: NatsProcess) -> Non
     nats.stop()
 
 
+def seed_supervisors() -> None:
+    supervision = next(service for service in SERVICES if service.name == "supervision")
+    env = {**service_env(supervision, ""), "DEMO_PASSWORD": DEV_HEAD_PASSWORD}
+    for username, scope in DEMO_SUPERVISORS:
+        subprocess.run(  # noqa: S603
+            [sys.executable, "-m", "services.supervision.accounts", "--username", username, *scope,
+             "--password-env", "DEMO_PASSWORD"],
+            cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+
+
 def _interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -154,7 +189,7 @@ def main() -> int:
     (VAR / "logs").mkdir(parents=True, exist_ok=True)
     dev_pki(CERTS)
     year = current_school_year()
-    nats = NatsProcess(store_dir=VAR / "nats", port=int(os.environ.get("NATS_PORT", "14222")))
+    nats = NatsProcess(store_dir=VAR / "nats", port=14222 + PORT_OFFSET)
     nats.start(log_file=VAR / "logs" / "nats.log")
     processes: list[subprocess.Popen[bytes]] = []
     signal.signal(signal.SIGTERM, _interrupt)
@@ -169,6 +204,7 @@ def main() -> int:
             [sys.executable, "-m", "services.ginweb.cli", "seed-dev", "--certs", str(CERTS)],
             cwd=ROOT, env=service_env(ginweb, nats.url), check=True,
         )  # fmt: skip
+        seed_supervisors()
         for service in SERVICES:
             processes.append(start(service, nats.url))
         for service in SERVICES:
@@ -176,7 +212,7 @@ def main() -> int:
         print(banner(year, nats), flush=True)
         while all(process.poll() is None for process in processes):
             time.sleep(0.5)
-        print("un service s'est arrêté : voir var/logs/", file=sys.stderr)
+        print(f"un service s'est arrêté : voir {shown(VAR)}/logs/", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("\narrêt…", flush=True)
