@@ -47,7 +47,8 @@ async def open_runtime(
 ) -> Runtime:
     """Open the database (creating this service's tables) and connect to NATS unless a bus is given."""
     engine = create_engine(database)
-    await create_tables(engine, models)
+    if database.create_tables:
+        await create_tables(engine, models)
     owns_bus = bus is None
     the_bus = bus or Bus(nats, name=name)
     if owns_bus:

@@ -16,15 +16,23 @@ DEFAULT_NATS_URL = "nats://127.0.0.1:14222"  # never the machine's own 4222: `ma
 
 
 class NatsSettings(BaseModel):
+    # One URL, or several separated by commas: a client can start while one seed node is down.
     url: str = DEFAULT_NATS_URL
     connect_timeout: float = 5.0
     request_timeout: float = 15.0
     # Replicas for streams and buckets: 1 embedded, 3 on a cluster.
     replicas: int = 1
 
+    @property
+    def servers(self) -> list[str]:
+        return [url.strip() for url in self.url.split(",") if url.strip()]
+
 
 class DatabaseSettings(BaseModel):
     url: str
+    # Embedded runs and tests create missing tables at start-up; in production an init step runs the
+    # migrations (`python -m services.common.migrate <service> upgrade head`) and this is turned off.
+    create_tables: bool = True
     echo: bool = False
     pool_size: int = 10
     max_overflow: int = 10

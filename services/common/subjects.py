@@ -33,6 +33,7 @@ class StreamSpec:
     subjects: list[str]
     description: str
     max_age_seconds: int = 30 * 24 * 3600
+    max_bytes: int = -1  # unlimited unless a stream says otherwise
     duplicate_window_seconds: int = 2 * 3600
     max_msg_size: int = 1024 * 1024
 
@@ -41,6 +42,10 @@ SYNC_EVENTS = StreamSpec(
     name="SYNC_EVENTS",
     subjects=["sync.events.>"],
     description="Every event of every exchange, consumed by supervision.",
+    # Supervision keeps the journal; the stream only has to cover its downtime. At the back-to-school
+    # peak a month of events would need ~60 GB per node (docs/cost-model.md): a week and 20 GB suffice.
+    max_age_seconds=7 * 24 * 3600,
+    max_bytes=20 * 1024**3,
 )
 
 
@@ -91,3 +96,62 @@ def supervision_live(academie: str | None) -> str:
 BEE_QUALITY_REPORT = "bee.quality.report"
 BEE_DIAGNOSIS_GROUP = "bee.diagnosis.group"
 STS_DIAGNOSIS_GROUP = "sts.diagnosis.group"
+
+# --- push flows: imports (see services/common/import_bus.py and docs/push-flows.md) ----------------
+# The gateway stores each pushed file in the IMPORT_PAYLOADS object store (object name = sync id), then
+# queues a job on `imports.<service>.<uai>.<year>` (Nats-Msg-Id = sync id). IMPORTS is a work queue:
+# a job leaves the stream only once its worker has recorded a final state and acknowledged it, so the
+# oldest message of a school's subject is the job that school must finish first (per-school order across
+# replicas), and "an EDT_STS import is queued or running" is "sts's subject of that school is not empty".
+IMPORTS = StreamSpec(
+    name="IMPORTS",
+    subjects=["imports.>"],
+    description="Import jobs and supervisors' decisions, per service, school and year (work queue).",
+)
+IMPORT_PAYLOADS = "IMPORT_PAYLOADS"  # object store: the pushed files, kept for IMPORT_PAYLOAD_TTL
+IMPORT_PAYLOAD_TTL_SECONDS = 14 * 24 * 3600
+IMPORT_SYNCS = "IMPORT_SYNCS"  # KV: sync id -> which school, flow and service (and a gateway refusal)
+IMPORT_IDEMPOTENCY = "IMPORT_IDEMPOTENCY"  # KV: <uai>.<flow>.<sha256(Idempotency-Key)> -> sync id
+IMPORT_KV_TTL_SECONDS = 30 * 24 * 3600
+
+
+def import_subject(service: str, uai: str, year: int) -> str:
+    """`imports.<service>.<uai>.<year>`: one ordered queue per service, school and year."""
+    return f"imports.{service}.{uai}.{year}"
+
+
+def import_durable(service: str) -> str:
+    return f"{service}-imports"
+
+
+def import_filter(service: str) -> str:
+    return f"imports.{service}.>"
+
+
+# Request/reply served by the importing service's queue group: a sync's status, a dry run, and the
+# state of a school as the sequencing rules see it (see services/common/imports.py).
+def import_status(service: str) -> str:
+    return f"{service}.imports.status"
+
+
+def import_simulation(service: str) -> str:
+    return f"{service}.imports.simulate"
+
+
+def import_school_state(service: str) -> str:
+    return f"{service}.imports.school"
+
+
+# sts → bee: every change of a school's divisions and groups, as a whole snapshot with a per-school
+# version (Nats-Msg-Id = `<uai>.<year>.<version>`). bee applies them in order through a durable
+# consumer and records the version it reached, which a links import waits for.
+STRUCTURES = StreamSpec(
+    name="STRUCTURES",
+    subjects=["sts.structures.>"],
+    description="Snapshots of a school's divisions and groups published by sts, applied by bee.",
+)
+BEE_STRUCTURES_DURABLE = "bee-structures"
+
+
+def structures_subject(uai: str, year: int) -> str:
+    return f"sts.structures.{uai}.{year}"

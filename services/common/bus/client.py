@@ -78,7 +78,7 @@ class Bus:
     # -- lifecycle -------------------------------------------------------------------------------
     async def connect(self) -> None:
         self._nc = await nats.connect(
-            servers=[self.settings.url],
+            servers=self.settings.servers,
             name=self.name,
             connect_timeout=self.settings.connect_timeout,
             max_reconnect_attempts=-1,
@@ -135,6 +135,7 @@ class Bus:
                 max_age=spec.max_age_seconds,
                 duplicate_window=spec.duplicate_window_seconds,
                 max_msg_size=spec.max_msg_size,
+                max_bytes=spec.max_bytes,
                 num_replicas=self.settings.replicas,
             )
             try:
