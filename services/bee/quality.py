@@ -8,15 +8,13 @@ subjects: :mod:`services.common.diagnosis`.
 
 from __future__ import annotations
 
-import logging
-import unicodedata
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from nats.aio.msg import Msg
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -39,13 +37,10 @@ from services.common.diagnosis import (
     IncompleteStudent,
     QualityReport,
     QualityRequest,
-    encode_answer,
-    encode_problem,
+    answering,
+    fold_name,
+    parse_request,
 )
-from services.common.errors import DomainError, InvalidInput
-
-log = logging.getLogger(__name__)
-Request = TypeVar("Request", bound=BaseModel)
 
 # What a pupil record must have, by field of the Eleves file, with the name users know.
 REQUIRED_FIELDS = {"prenom": "prénom", "code_sexe": "sexe", "code_mef": "MEF"}
@@ -90,7 +85,7 @@ async def _duplicate_guardians(
     by_name: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for person in persons:
         if person.get("nom_de_famille") and person.get("prenom"):
-            by_name[_folded(person["nom_de_famille"], person["prenom"])].append(person)
+            by_name[fold_name(person["nom_de_famille"], person["prenom"])].append(person)
     found = []
     for same_name in by_name.values():
         for group, reason in _alike(same_name, addresses):
@@ -142,14 +137,7 @@ def _address_key(address: dict[str, Any] | None) -> str:
         return ""
     parts = (address.get(f"ligne{n}_adresse") for n in range(1, 5))
     line = " ".join(p for p in parts if p)
-    return _folded(line, address.get("code_postal") or "") if line else ""
-
-
-def _folded(*parts: str) -> str:
-    """Compare names as people type them: no accents, case, hyphens or double spaces."""
-    text = unicodedata.normalize("NFKD", " ".join(parts))
-    plain = "".join(c for c in text if not unicodedata.combining(c)).lower().replace("-", " ")
-    return " ".join(plain.split())
+    return fold_name(line, address.get("code_postal") or "") if line else ""
 
 
 async def _records(session: AsyncSession, table: Any, uai: str, year: int) -> list[dict[str, Any]]:
@@ -206,37 +194,14 @@ async def serve_quality(bus: Bus, sessions: SessionFactory) -> None:
     """Answer ``bee.quality.report`` and ``bee.diagnosis.group`` in BEE's queue group."""
 
     async def on_quality(msg: Msg) -> BaseModel:
-        request = _parsed(msg, QualityRequest)
+        request = parse_request(msg, QualityRequest)
         async with sessions() as session:
             return await quality_report(session, request.uai, request.year)
 
     async def on_group(msg: Msg) -> BaseModel:
-        question = _parsed(msg, GroupQuestion)
+        question = parse_request(msg, GroupQuestion)
         async with sessions() as session:
             return await group_answer(session, question)
 
-    await bus.serve(subjects.BEE_QUALITY_REPORT, subjects.BEE_QUEUE, _answering(on_quality))
-    await bus.serve(subjects.BEE_DIAGNOSIS_GROUP, subjects.BEE_QUEUE, _answering(on_group))
-
-
-def _parsed(msg: Msg, model: type[Request]) -> Request:
-    try:
-        return model.model_validate_json(msg.data)
-    except ValidationError as error:
-        raise InvalidInput("Demande illisible.", code="demande-invalide", detail=str(error)) from error
-
-
-def _answering(handler: Callable[[Msg], Awaitable[BaseModel]]) -> Callable[[Msg], Awaitable[None]]:
-    """Every request gets an answer: a domain error becomes a problem the asker re-raises."""
-
-    async def guarded(msg: Msg) -> None:
-        try:
-            reply = encode_answer(await handler(msg))
-        except DomainError as error:
-            reply = encode_problem(error)
-        except Exception:
-            log.exception("quality request failed on %s", msg.subject)
-            reply = encode_problem(DomainError())
-        await msg.respond(reply)
-
-    return guarded
+    await bus.serve(subjects.BEE_QUALITY_REPORT, subjects.BEE_QUEUE, answering(on_quality))
+    await bus.serve(subjects.BEE_DIAGNOSIS_GROUP, subjects.BEE_QUEUE, answering(on_group))

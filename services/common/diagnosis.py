@@ -18,12 +18,18 @@ Workers listen in their service's queue group, like exports.
 from __future__ import annotations
 
 import json
+import logging
+import unicodedata
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TypeVar
 
+from nats.aio.msg import Msg
 from pydantic import BaseModel, Field, ValidationError
 
-from services.common.errors import DomainError, Unavailable
+from services.common.errors import DomainError, InvalidInput, Unavailable
+
+log = logging.getLogger(__name__)
 
 
 class QualityRequest(BaseModel):
@@ -114,3 +120,37 @@ def decode_reply(data: bytes, answer_type: type[Answer]) -> Answer:
         return answer_type.model_validate(body)
     except (ValueError, ValidationError) as error:
         raise Unavailable("Réponse illisible du service interrogé.", code="reponse-illisible") from error
+
+
+Request = TypeVar("Request", bound=BaseModel)
+
+
+def parse_request(msg: Msg, model: type[Request]) -> Request:
+    try:
+        return model.model_validate_json(msg.data)
+    except ValidationError as error:
+        raise InvalidInput("Demande illisible.", code="demande-invalide", detail=str(error)) from error
+
+
+def answering(handler: Callable[[Msg], Awaitable[BaseModel]]) -> Callable[[Msg], Awaitable[None]]:
+    """A worker's side of the contract: every request gets an answer, a domain error becomes a problem
+    the asker re-raises, an unexpected one a generic problem (and a log line)."""
+
+    async def guarded(msg: Msg) -> None:
+        try:
+            reply = encode_answer(await handler(msg))
+        except DomainError as error:
+            reply = encode_problem(error)
+        except Exception:
+            log.exception("diagnosis request failed on %s", msg.subject)
+            reply = encode_problem(DomainError())
+        await msg.respond(reply)
+
+    return guarded
+
+
+def fold_name(*parts: str) -> str:
+    """Compare names as people type them: no accents, case, hyphens or double spaces."""
+    text = unicodedata.normalize("NFKD", " ".join(parts))
+    plain = "".join(c for c in text if not unicodedata.combining(c)).lower().replace("-", " ")
+    return " ".join(plain.split())

@@ -183,7 +183,11 @@ class Bus:
             finally:
                 sync_id_var.reset(token)
 
-        return await self.nc.subscribe(subject, queue=queue, cb=guarded)
+        subscription = await self.nc.subscribe(subject, queue=queue, cb=guarded)
+        # Once serve() returns, a request from any connection must find us: make the server hold the
+        # subscription now rather than whenever the outgoing buffer is next flushed.
+        await self.nc.flush()
+        return subscription
 
     async def request_chunks(
         self, subject: str, payload: bytes, *, headers: Mapping[str, str] | None = None
