@@ -37,6 +37,10 @@ test: install system-deps lint typecheck
 bench: install
 	$(PY) -m bench
 
+# With `make run` up in another terminal: a school's back-to-school sequence through the SDK.
+demo: install
+	$(PY) scripts/demo.py
+
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache
 

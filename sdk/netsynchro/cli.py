@@ -109,6 +109,7 @@ def describe_export(export: Export) -> dict[str, Any]:
         "octets": export.size,
         "fichier": str(export.path) if export.path else export.filename,
         "curseur_suivant": export.cursor,
+        "type": export.kind,
         "etag": export.etag,
         "inchange": export.not_modified,
     }

@@ -260,6 +260,7 @@ def _export_meta(flow: str, response: httpx.Response) -> dict[str, Any]:
         "filename": filename,
         "etag": response.headers.get("ETag"),
         "cursor": response.headers.get(CURSOR_HEADER),
+        "kind": response.headers.get("Type-Export"),
     }
 
 

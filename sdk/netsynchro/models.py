@@ -21,9 +21,14 @@ class Export:
     size: int
     etag: str | None = None
     cursor: str | None = None
+    kind: str | None = None  # "complet" or "differentiel", as the platform says
     not_modified: bool = False
     content: bytes | None = None
     path: Path | None = None
+
+    @property
+    def is_delta(self) -> bool:
+        return self.kind == "differentiel"
 
 
 @dataclass(frozen=True)

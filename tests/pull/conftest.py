@@ -16,13 +16,8 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from services.bee.seed import bee_files
-from services.bee.service import load_files
-from services.common.db import transaction
 from services.common.demo import DemoSchool, SchoolKind, generate_school
 from services.common.localnats import NatsProcess
-from services.common.pull.journal import Scope
-from services.sts.service import load_sts_edt
 from tests.support.databases import backends
 from tests.support.pki import SCHOOL_A, SCHOOL_B, TestPki
 from tests.support.platform import Platform, running_platform
@@ -71,13 +66,7 @@ async def platform(
 
 
 async def load_school(platform: Platform, school: DemoSchool) -> None:
-    """Every BEE and STS file of ``school``, through the services' own write path."""
-    scope = Scope(school.uai, school.year)
-    bee, sts = platform.bee_app.state, platform.sts_app.state
-    async with transaction(bee.runtime.sessions) as session:
-        await load_files(session, bee.journal, scope, bee_files(school))
-    async with transaction(sts.runtime.sessions) as session:
-        await load_sts_edt(session, sts.journal, scope, school.sts_edt)
+    await platform.load_school(school)
 
 
 def export_path(uai: str, flow: str, year: int = YEAR) -> str:

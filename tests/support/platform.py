@@ -15,14 +15,21 @@ import httpx
 import uvicorn
 
 from services.bee.app import create_app as create_bee
+from services.bee.seed import bee_files
+from services.bee.service import load_files
 from services.bee.settings import BeeSettings
+from services.common.db import transaction
+from services.common.demo import DemoSchool
+from services.common.imports import ImportSettings
 from services.common.localnats import free_port
 from services.common.pki import client_context
+from services.common.pull.journal import Scope
 from services.common.settings import NatsSettings
 from services.gateway.app import create_app as create_gateway
 from services.gateway.server import uvicorn_config
 from services.gateway.settings import GatewaySettings, TlsSettings
 from services.sts.app import create_app as create_sts
+from services.sts.service import load_sts_edt
 from services.sts.settings import StsSettings
 from services.supervision.app import create_app as create_supervision
 from services.supervision.settings import ApiClientSettings, SupervisionSettings
@@ -30,7 +37,7 @@ from tests.support.databases import fresh_database
 from tests.support.pki import TestPki
 from tests.support.servers import serving
 
-SUPERVISION_TOKEN = "harness-national-token"  # noqa: S105  (a test token, for the harness only)
+SUPERVISION_TOKEN = "harness-national-token"
 
 
 @dataclass
@@ -40,6 +47,7 @@ class Platform:
     supervision_url: str
     bee_app: Any
     sts_app: Any = None
+    nats_url: str = ""
 
     def ssl_context(self, client: str | None) -> ssl.SSLContext:
         if client is None:
@@ -55,6 +63,15 @@ class Platform:
         """A national API client of supervision (bearer token configured by :func:`running_platform`)."""
         headers = {"Authorization": f"Bearer {SUPERVISION_TOKEN}"}
         return httpx.AsyncClient(base_url=self.supervision_url, timeout=20, headers=headers)
+
+    async def load_school(self, school: DemoSchool) -> None:
+        """Every BEE and STS file of ``school``, through the services' own write paths."""
+        scope = Scope(school.uai, school.year)
+        bee, sts = self.bee_app.state, self.sts_app.state
+        async with transaction(bee.runtime.sessions) as session:
+            await load_files(session, bee.journal, scope, bee_files(school))
+        async with transaction(sts.runtime.sessions) as session:
+            await load_sts_edt(session, sts.journal, scope, school.sts_edt)
 
     async def wait_for_sync(self, sync_id: str, state: str, within: float = 10.0) -> dict[str, Any]:
         """Supervision records asynchronously: poll its API until the sync reaches ``state``."""
@@ -74,18 +91,25 @@ class Platform:
 
 @asynccontextmanager
 async def running_platform(
-    tmp_path: Path, nats_url: str, pki: TestPki, backend: str
+    tmp_path: Path,
+    nats_url: str,
+    pki: TestPki,
+    backend: str,
+    *,
+    sts_imports: ImportSettings | None = None,
+    bee_imports: ImportSettings | None = None,
 ) -> AsyncIterator[Platform]:
+    """``sts_imports`` / ``bee_imports``: the services' push-flow settings (safety valve, test pauses)."""
     nats = NatsSettings(url=nats_url, request_timeout=10)
     async with AsyncExitStack() as stack:
         bee_db = await stack.enter_async_context(fresh_database(backend, tmp_path, "bee"))
         sts_db = await stack.enter_async_context(fresh_database(backend, tmp_path, "sts"))
         supervision_db = await stack.enter_async_context(fresh_database(backend, tmp_path, "supervision"))
-        bee = create_bee(BeeSettings(nats=nats, database=bee_db))
+        bee = create_bee(BeeSettings(nats=nats, database=bee_db, imports=bee_imports or ImportSettings()))
         supervision_port = free_port()
         apps = [
             bee,
-            create_sts(StsSettings(nats=nats, database=sts_db)),
+            create_sts(StsSettings(nats=nats, database=sts_db, imports=sts_imports or ImportSettings())),
             create_supervision(
                 SupervisionSettings(
                     nats=nats,
@@ -115,4 +139,5 @@ async def running_platform(
             supervision_url=f"http://127.0.0.1:{supervision_port}",
             bee_app=bee,
             sts_app=apps[1],
+            nats_url=nats_url,
         )
