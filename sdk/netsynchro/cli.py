@@ -120,7 +120,12 @@ def describe_export(export: Export) -> dict[str, Any]:
 
 def cmd_push(client: Client, args: argparse.Namespace) -> dict[str, Any]:
     receipt = client.push(
-        args.flow, args.uai, args.year, Path(args.file), simulation=args.simulation, idempotency_key=args.key
+        args.flow,
+        args.uai,
+        args.year,
+        Path(args.file),
+        simulation=args.simulation,
+        idempotency_key=args.idempotency_key,
     )
     result = {"sync_id": receipt.sync_id, "etat": receipt.state, "statut_url": receipt.status_url}
     result["idempotency_key"] = receipt.idempotency_key
@@ -199,7 +204,7 @@ def parser() -> argparse.ArgumentParser:
     push.add_argument("flow", metavar="FLUX", choices=["emploi-du-temps", "liens-eleves-groupes"])
     push.add_argument("file", metavar="FICHIER")
     push.add_argument("--simulation", action="store_true", help="verdict complet sans rien modifier")
-    push.add_argument("--key", help="Idempotency-Key à réutiliser (sinon générée)")
+    push.add_argument("--idempotency-key", dest="idempotency_key", help="Idempotency-Key à réutiliser")
     push.add_argument("--wait", action="store_true", help="attendre la fin du traitement")
     push.add_argument("--timeout", type=float, default=600)
     status = _add(commands, common, "status", cmd_status, "état d'une synchronisation")
