@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from services.bee.exports import bee_exporter
+from services.bee.imports import start_imports
 from services.bee.models import MODELS
 from services.bee.quality import serve_quality
 from services.bee.settings import BeeSettings
@@ -29,6 +30,7 @@ def create_app(settings: BeeSettings, *, bus: Bus | None = None) -> FastAPI:
         handler = export_handler(runtime.bus, runtime.sessions, exporter.export)
         await runtime.bus.serve(subjects.bee_export("*"), subjects.BEE_QUEUE, handler)
         await serve_quality(runtime.bus, runtime.sessions)
+        await start_imports(runtime, exporter.journal, settings.imports)
         yield
         await runtime.close()
 

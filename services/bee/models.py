@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from services.common.import_jobs import ImportJobBase
 from services.common.pull.journal import JournalEntryBase, SchoolYearBase
 from services.common.pull.store import RecordRow
 
@@ -127,6 +128,23 @@ class GroupeRow(RecordRow, table=True):
     code_structure: str = Field(primary_key=True, max_length=20)
 
 
+class BeeImportJob(ImportJobBase, table=True):
+    """An IMPORT_ELEVES import (see services.common.import_jobs)."""
+
+    __tablename__ = "bee_import_job"
+    __table_args__ = (Index("ix_bee_import_job_school", "uai", "year", "flow", "state"),)
+
+
+class StructureFeedState(SQLModel, table=True):
+    """The version of STS's divisions and groups BEE has applied for a school year (structures feed)."""
+
+    __tablename__ = "bee_structure_feed"
+
+    uai: str = Field(primary_key=True, max_length=8)
+    year: int = Field(primary_key=True)
+    version: int = 0
+
+
 MODELS: list[type[SQLModel]] = [
     SchoolYear,
     JournalEntry,
@@ -141,4 +159,6 @@ MODELS: list[type[SQLModel]] = [
     AdresseResponsableRow,
     DivisionRow,
     GroupeRow,
+    BeeImportJob,
+    StructureFeedState,
 ]

@@ -7,6 +7,7 @@ from datetime import timedelta
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from services.common.imports import ImportSettings
 from services.common.settings import DatabaseSettings, ServiceSettings
 
 DEV_CURSOR_SECRET = "netsynchro-dev-cursor-secret"  # noqa: S105 - development default, set in production
@@ -23,3 +24,5 @@ class BeeSettings(ServiceSettings):
     cursor_secret: str = DEV_CURSOR_SECRET
     # Changes older than this leave the journal; cursors from before get 409 curseur-perime.
     journal_retention: timedelta = timedelta(days=60)
+    # Push flow (IMPORT_ELEVES): worker, safety valve (BEE_IMPORTS__VALVE_SHARE...).
+    imports: ImportSettings = Field(default_factory=ImportSettings)

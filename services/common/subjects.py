@@ -143,7 +143,7 @@ def import_school_state(service: str) -> str:
 
 
 # sts → bee: every change of a school's divisions and groups, as a whole snapshot with a per-school
-# version (Nats-Msg-Id = `<uai>.<year>.<version>`). bee applies them in order through a durable
+# version (Nats-Msg-Id = `<uai>.<year>.<version>.<hash>`). bee applies them in order through a durable
 # consumer and records the version it reached, which a links import waits for.
 STRUCTURES = StreamSpec(
     name="STRUCTURES",

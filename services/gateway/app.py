@@ -9,13 +9,17 @@ from fastapi import FastAPI
 
 from services.common import subjects
 from services.common.bus import Bus
+from services.common.import_bus import ensure_import_bus
 from services.common.metrics import HttpMetrics
 from services.common.web import ReadinessCheck, install_error_handlers, install_operational_routes
+from services.gateway.can_run import router as can_run_router
 from services.gateway.identity_routes import router as identity_router
+from services.gateway.import_routes import router as import_router
 from services.gateway.revocation import RevocationFeed
 from services.gateway.routes import router
 from services.gateway.settings import GatewaySettings
 from services.gateway.state import GatewayState
+from services.gateway.status_routes import router as status_router
 from services.gateway.sync import SyncRecorder
 from services.gateway.trust import TrustStore
 
@@ -30,6 +34,7 @@ def create_app(settings: GatewaySettings, *, bus: Bus | None = None) -> FastAPI:
         if own_bus:
             await the_bus.connect()
         await the_bus.ensure_streams([subjects.SYNC_EVENTS])
+        await ensure_import_bus(the_bus)
         feed = RevocationFeed(the_bus, state.trust, settings.revocation, settings.tls.client_ca_file)
         await feed.start()
         yield
@@ -45,6 +50,9 @@ def create_app(settings: GatewaySettings, *, bus: Bus | None = None) -> FastAPI:
     )
     app.include_router(router)
     app.include_router(identity_router)
+    app.include_router(import_router)
+    app.include_router(status_router)
+    app.include_router(can_run_router)
     return app
 
 

@@ -14,6 +14,7 @@ class Flow:
     name: str
     direction: Direction
     subject: str
+    service: str | None = None  # imports: the service whose queue the job goes to
 
 
 def _bee(name: str) -> Flow:
@@ -29,6 +30,16 @@ EMPLOI_DU_TEMPS = Flow("emploi-du-temps", Direction.EXPORT, subjects.sts_export(
 
 EXPORTS: tuple[Flow, ...] = (ELEVES, RESPONSABLES, NOMENCLATURES, STRUCTURES, ETABLISSEMENT, EMPLOI_DU_TEMPS)
 FLOWS: dict[str, Flow] = {flow.name: flow for flow in EXPORTS}
+
+
+def _import(name: str, service: str) -> Flow:
+    return Flow(name, Direction.IMPORT, subjects.import_filter(service), service)
+
+
+# Pushes (EDT_STS into STS, IMPORT_ELEVES into BEE): queued on `imports.<service>.<uai>.<year>`.
+IMPORT_EMPLOI_DU_TEMPS = _import("emploi-du-temps", "sts")
+IMPORT_LIENS = _import("liens-eleves-groupes", "bee")
+IMPORTS: tuple[Flow, ...] = (IMPORT_EMPLOI_DU_TEMPS, IMPORT_LIENS)
 
 
 def ensure_flow_allowed(product: str, flow: Flow, product_flows: dict[str, frozenset[str]]) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import JSON, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from services.common.import_jobs import ImportJobBase
 from services.common.pull.journal import JournalEntryBase, SchoolYearBase
 from services.common.pull.store import RecordRow
 
@@ -110,6 +111,26 @@ class ServiceRow(SQLModel, table=True):
     record: dict[str, Any] = Field(sa_type=JSON)
 
 
+class StsImportJob(ImportJobBase, table=True):
+    """An EDT_STS import (see services.common.import_jobs)."""
+
+    __tablename__ = "sts_import_job"
+    __table_args__ = (Index("ix_sts_import_job_school", "uai", "year", "flow", "state"),)
+
+
+class StructureVersion(SQLModel, table=True):
+    """The version of a school year's divisions and groups as bee must follow them (an outbox: what is
+    above ``published`` is still to be published on STRUCTURES)."""
+
+    __tablename__ = "sts_structure_version"
+
+    uai: str = Field(primary_key=True, max_length=8)
+    year: int = Field(primary_key=True)
+    version: int = 0
+    published: int = 0
+    digest: str = Field(default="", max_length=64)
+
+
 MODELS: list[type[SQLModel]] = [
     StsSchoolYear,
     JournalEntry,
@@ -124,4 +145,6 @@ MODELS: list[type[SQLModel]] = [
     DivisionRow,
     GroupeRow,
     ServiceRow,
+    StsImportJob,
+    StructureVersion,
 ]

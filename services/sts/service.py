@@ -19,6 +19,7 @@ from services.common.pull.store import Tally
 from services.common.records import from_data, to_data
 from services.sts import tables
 from services.sts.models import EtablissementRow, JournalEntry, StsSchoolYear
+from services.sts.structures_feed import note_structures
 
 SERVICE = "sts"
 StructureKey = tuple[str, str]  # ("D" | "G", code)
@@ -42,6 +43,7 @@ async def load_sts_edt(session: AsyncSession, journal: Journal, scope: Scope, do
         tally += await tables.ALTERNANCES.replace(session, scope, document.alternances, changes)
         tally += await _replace_structures(session, scope, "D", document.divisions, changes)
         tally += await _replace_structures(session, scope, "G", document.groupes, changes)
+    await note_structures(session, scope)  # bee follows STS's divisions and groups (structures_feed)
     return tally
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from services.supervision.routes import alerts, live, login, pages, schools, syncs
+from services.supervision.routes import alerts, approvals, live, login, pages, schools, syncs
 
 ROUTERS: tuple[APIRouter, ...] = (
     syncs.router,
+    approvals.router,
     alerts.router,
     schools.router,
     live.router,

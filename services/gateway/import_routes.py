@@ -1,0 +1,100 @@
+"""Pushes: ``POST …/emploi-du-temps`` (EDT_STS) and ``POST …/liens-eleves-groupes`` (IMPORT_ELEVES).
+
+The body is the XML file or its zip; ``Idempotency-Key`` makes a retry answer the first sync;
+``?simulation=1`` answers the full verdict at once (200) and changes nothing. Otherwise ``202`` with the
+sync id, ``statut_url`` and ``Location`` once the file and its job are durably queued. See
+``docs/push-flows.md``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import JSONResponse
+
+from services.common.errors import DomainError, PayloadTooLarge
+from services.gateway import flows
+from services.gateway.deps import StateDep, exchange_for
+from services.gateway.flows import Flow
+from services.gateway.import_status import sync_read
+from services.gateway.imports import MAX_PUSH_BYTES, Push, check_media_type, receive_push
+from services.gateway.state import GatewayState
+from services.gateway.sync import Exchange
+
+router = APIRouter(prefix="/v1/etablissements/{uai}/annees/{annee}")
+
+SimulationQuery = Annotated[
+    bool, Query(description="1 : simulation (verdict et rapport, rien n'est modifié)")
+]
+KeyHeader = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
+ContentTypeHeader = Annotated[str | None, Header(alias="Content-Type")]
+
+
+@router.post("/emploi-du-temps", status_code=202, summary="Import EDT_STS (annule et remplace)")
+async def push_timetable(
+    request: Request,
+    state: StateDep,
+    exchange: Annotated[Exchange, exchange_for(flows.IMPORT_EMPLOI_DU_TEMPS)],
+    content_type: ContentTypeHeader = None,
+    idempotency_key: KeyHeader = None,
+    simulation: SimulationQuery = False,
+) -> JSONResponse:
+    return await _push(
+        request, state, exchange, flows.IMPORT_EMPLOI_DU_TEMPS, content_type, idempotency_key, simulation
+    )
+
+
+@router.post("/liens-eleves-groupes", status_code=202, summary="Import IMPORT_ELEVES (liens élèves-groupes)")
+async def push_links(
+    request: Request,
+    state: StateDep,
+    exchange: Annotated[Exchange, exchange_for(flows.IMPORT_LIENS)],
+    content_type: ContentTypeHeader = None,
+    idempotency_key: KeyHeader = None,
+    simulation: SimulationQuery = False,
+) -> JSONResponse:
+    return await _push(
+        request, state, exchange, flows.IMPORT_LIENS, content_type, idempotency_key, simulation
+    )
+
+
+async def _push(
+    request: Request,
+    state: GatewayState,
+    exchange: Exchange,
+    flow: Flow,
+    content_type: str | None,
+    idempotency_key: str | None,
+    simulation: bool,
+) -> JSONResponse:
+    try:
+        check_media_type(content_type)
+        data = await _body(request)
+    except DomainError as error:
+        await state.recorder.refused(exchange, error)
+        raise
+    status = await receive_push(state, exchange, Push(flow, data, idempotency_key, simulation))
+    body = sync_read(status)
+    headers = {"Location": body.statut_url, "Sync-Id": body.sync_id}
+    return JSONResponse(body.model_dump(mode="json"), status_code=200 if simulation else 202, headers=headers)
+
+
+async def _body(request: Request) -> bytes:
+    """The request body, refused (413) as soon as it passes the cap, before it is all read."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_PUSH_BYTES:
+        raise _too_large()
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_PUSH_BYTES:
+            raise _too_large()
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large() -> PayloadTooLarge:
+    return PayloadTooLarge(
+        f"Le fichier dépasse {MAX_PUSH_BYTES // (1024 * 1024)} Mo.", code="fichier-trop-volumineux"
+    )
