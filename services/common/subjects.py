@@ -155,3 +155,19 @@ BEE_STRUCTURES_DURABLE = "bee-structures"
 
 def structures_subject(uai: str, year: int) -> str:
     return f"sts.structures.{uai}.{year}"
+
+
+# --- request/reply: school-year rollover (bascule), see services/common/rollover.py -----------------
+# Operator commands (CLI today, an admin UI tomorrow) and the services' questions to each other, in the
+# owning service's queue group. The académie's Nomenclature.xml travels in the ROLLOVER_FILES object
+# store (it may pass a message's 1 MB), named in the command.
+STS_ROLLOVER_STATUS = "sts.rollover.status"  # RolloverQuery -> StsFacts
+STS_ROLLOVER_PROFILE = "sts.rollover.profile"  # Profile -> StepOutcome
+STS_ROLLOVER_BASCULE = "sts.rollover.bascule"  # StsBascule -> StepOutcome
+STS_ROLLOVER_STRUCTURES = "sts.rollover.structures"  # RolloverQuery -> StructureSnapshot (for BEE's bascule)
+BEE_ROLLOVER_STATUS = "bee.rollover.status"  # RolloverQuery -> BeeFacts
+BEE_ROLLOVER_NOMENCLATURES = "bee.rollover.nomenclatures"  # LoadNomenclatures -> StepOutcome
+BEE_ROLLOVER_CATALOGUE = "bee.rollover.catalogue"  # CatalogueRequest -> Catalogue (for STS's profiling)
+BEE_ROLLOVER_BASCULE = "bee.rollover.bascule"  # BeeBascule -> BeeBasculeReport
+ROLLOVER_FILES = "ROLLOVER_FILES"
+ROLLOVER_FILES_TTL_SECONDS = 24 * 3600
