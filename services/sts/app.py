@@ -13,10 +13,12 @@ from services.common.export_worker import export_handler
 from services.common.metrics import HttpMetrics
 from services.common.runtime import open_runtime, readiness_of
 from services.common.web import install_error_handlers, install_operational_routes
+from services.sts import rollover
 from services.sts.diagnosis import serve_diagnosis
 from services.sts.exports import sts_exporter
 from services.sts.imports import start_imports
 from services.sts.models import MODELS
+from services.sts.rollover_handlers import serve_rollover
 from services.sts.settings import StsSettings
 
 
@@ -27,8 +29,9 @@ def create_app(settings: StsSettings, *, bus: Bus | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = await open_runtime("sts", settings.database, settings.nats, MODELS, bus=bus)
         app.state.runtime = runtime
-        handler = export_handler(runtime.bus, runtime.sessions, exporter.export)
+        handler = export_handler(runtime.bus, runtime.sessions, rollover.gated(exporter.export))
         await runtime.bus.serve(subjects.sts_export("*"), subjects.STS_QUEUE, handler)
+        await serve_rollover(runtime, exporter.journal)
         await serve_diagnosis(runtime.bus, runtime.sessions)
         imports = await start_imports(runtime, exporter.journal, settings.imports)
         yield

@@ -7,9 +7,10 @@ teaching mode, holding their teachers and weekly courses. Every change is journa
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from services.common.import_jobs import ImportJobBase
@@ -131,6 +132,24 @@ class StructureVersion(SQLModel, table=True):
     digest: str = Field(default="", max_length=64)
 
 
+class StsRollover(SQLModel, table=True):
+    """A school's next year being opened (services/common/rollover.py): its profile, then its bascule.
+
+    No row: the year is not in rollover (loaded as is, or unknown).
+    """
+
+    __tablename__ = "sts_rollover"
+
+    uai: str = Field(primary_key=True, max_length=8)
+    year: int = Field(primary_key=True)
+    state: str = Field(max_length=30)  # RolloverState: profilee, then bascule-sts-faite
+    mefs: list[str] = Field(sa_type=JSON)
+    matieres: list[str] = Field(sa_type=JSON)
+    groupes: bool = False
+    profiled_at: datetime = Field(sa_type=DateTime(timezone=True))
+    bascule_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
 MODELS: list[type[SQLModel]] = [
     StsSchoolYear,
     JournalEntry,
@@ -147,4 +166,5 @@ MODELS: list[type[SQLModel]] = [
     ServiceRow,
     StsImportJob,
     StructureVersion,
+    StsRollover,
 ]
