@@ -7,10 +7,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from services.bee import rollover
 from services.bee.exports import bee_exporter
 from services.bee.imports import start_imports
 from services.bee.models import MODELS
 from services.bee.quality import serve_quality
+from services.bee.rollover_handlers import serve_rollover
 from services.bee.settings import BeeSettings
 from services.common import subjects
 from services.common.bus import Bus
@@ -27,8 +29,9 @@ def create_app(settings: BeeSettings, *, bus: Bus | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = await open_runtime("bee", settings.database, settings.nats, MODELS, bus=bus)
         app.state.runtime = runtime
-        handler = export_handler(runtime.bus, runtime.sessions, exporter.export)
+        handler = export_handler(runtime.bus, runtime.sessions, rollover.gated(exporter.export))
         await runtime.bus.serve(subjects.bee_export("*"), subjects.BEE_QUEUE, handler)
+        await serve_rollover(runtime, exporter.journal)
         await serve_quality(runtime.bus, runtime.sessions)
         await start_imports(runtime, exporter.journal, settings.imports)
         yield

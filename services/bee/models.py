@@ -7,9 +7,10 @@ journaled in ``bee_journal`` in the same transaction.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from services.common.import_jobs import ImportJobBase
@@ -145,6 +146,30 @@ class StructureFeedState(SQLModel, table=True):
     version: int = 0
 
 
+class AcademieNomenclatures(SQLModel, table=True):
+    """An académie's nomenclatures for a year being opened (services/common/rollover.py), whole: the
+    catalogue schools profile from. Its presence puts the académie's schools' next year in rollover."""
+
+    __tablename__ = "bee_academie_nomenclatures"
+
+    academie: str = Field(primary_key=True, max_length=40)
+    year: int = Field(primary_key=True)
+    loaded_at: datetime = Field(sa_type=DateTime(timezone=True))
+    sha256: str = Field(max_length=64)
+    document: Any = Field(sa_column=Column(JSON, nullable=False))  # BeeNomenclatures in JSON form
+
+
+class BeeRollover(SQLModel, table=True):
+    """BEE's bascule of a school's next year: done once, with what it carried over."""
+
+    __tablename__ = "bee_rollover"
+
+    uai: str = Field(primary_key=True, max_length=8)
+    year: int = Field(primary_key=True)
+    done_at: datetime = Field(sa_type=DateTime(timezone=True))
+    counts: dict[str, int] = Field(sa_type=JSON)
+
+
 MODELS: list[type[SQLModel]] = [
     SchoolYear,
     JournalEntry,
@@ -161,4 +186,6 @@ MODELS: list[type[SQLModel]] = [
     GroupeRow,
     BeeImportJob,
     StructureFeedState,
+    AcademieNomenclatures,
+    BeeRollover,
 ]
