@@ -246,7 +246,7 @@ class ImportWorker:
         async with transaction(self.sessions) as session:
             row = await locked(session, self.table, job.sync_id)
             if row is None:
-                row = new_row(self.table, job, state)
+                row = new_row(self.table, job, SyncState.QUEUED)
                 session.add(row)
             if not SyncState(row.state).is_final:
                 settle(row, state, reason, outcome)

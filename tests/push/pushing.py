@@ -17,7 +17,8 @@ from services.common.pull.journal import Scope
 from services.sts.service import load_sts_edt
 from tests.support.platform import Platform
 
-FINAL = {"applied", "partially_applied", "rejected", "failed", "held"}
+FINAL = frozenset({"applied", "partially_applied", "rejected", "failed"})
+SETTLED = FINAL | {"held"}
 XML = {"Content-Type": "application/xml"}
 
 
@@ -51,14 +52,16 @@ async def push(editor: httpx.AsyncClient, uai: str, flow: str, data: bytes, **he
     return await editor.post(push_path(uai, flow), content=data, headers={**XML, **headers})
 
 
-async def wait_final(editor: httpx.AsyncClient, sync_id: str, within: float = 60.0) -> dict[str, Any]:
-    """Poll the status URL until the sync is final (or held)."""
+async def wait_final(
+    editor: httpx.AsyncClient, sync_id: str, within: float = 60.0, states: frozenset[str] = SETTLED
+) -> dict[str, Any]:
+    """Poll the status URL until the sync is in ``states`` (final, or held, by default)."""
     deadline = asyncio.get_running_loop().time() + within
     while True:
         response = await editor.get(f"/v1/syncs/{sync_id}")
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
-        if body["etat"] in FINAL:
+        if body["etat"] in states:
             return body
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"sync {sync_id} still {body['etat']}: {body}")
