@@ -7,7 +7,7 @@ import asyncio
 import ssl
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from services.common.imports import ImportSettings
 from services.common.localnats import free_port
 from services.common.pki import client_context
 from services.common.pull.journal import Scope
-from services.common.settings import NatsSettings
+from services.common.settings import DatabaseSettings, NatsSettings
 from services.gateway.app import create_app as create_gateway
 from services.gateway.server import uvicorn_config
 from services.gateway.settings import GatewaySettings, TlsSettings
@@ -48,6 +48,7 @@ class Platform:
     bee_app: Any
     sts_app: Any = None
     nats_url: str = ""
+    databases: dict[str, DatabaseSettings] = field(default_factory=dict)  # by service
 
     def ssl_context(self, client: str | None) -> ssl.SSLContext:
         if client is None:
@@ -98,8 +99,11 @@ async def running_platform(
     *,
     sts_imports: ImportSettings | None = None,
     bee_imports: ImportSettings | None = None,
+    sts_in_process: bool = True,
 ) -> AsyncIterator[Platform]:
-    """``sts_imports`` / ``bee_imports``: the services' push-flow settings (safety valve, test pauses)."""
+    """``sts_imports`` / ``bee_imports``: the services' push-flow settings (safety valve, test pauses).
+    ``sts_in_process=False``: no STS app here (a test runs it as a process of its own, on
+    ``Platform.databases["sts"]``, to kill it)."""
     nats = NatsSettings(url=nats_url, request_timeout=10)
     async with AsyncExitStack() as stack:
         bee_db = await stack.enter_async_context(fresh_database(backend, tmp_path, "bee"))
@@ -107,9 +111,10 @@ async def running_platform(
         supervision_db = await stack.enter_async_context(fresh_database(backend, tmp_path, "supervision"))
         bee = create_bee(BeeSettings(nats=nats, database=bee_db, imports=bee_imports or ImportSettings()))
         supervision_port = free_port()
+        sts = create_sts(StsSettings(nats=nats, database=sts_db, imports=sts_imports or ImportSettings()))
         apps = [
             bee,
-            create_sts(StsSettings(nats=nats, database=sts_db, imports=sts_imports or ImportSettings())),
+            sts,
             create_supervision(
                 SupervisionSettings(
                     nats=nats,
@@ -119,6 +124,8 @@ async def running_platform(
             ),
         ]
         ports = [free_port(), free_port(), supervision_port]
+        if not sts_in_process:
+            del apps[1], ports[1]
         for app, port in zip(apps, ports, strict=True):
             config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on")
             await stack.enter_async_context(serving(config))
@@ -138,6 +145,7 @@ async def running_platform(
             gateway_url=f"https://localhost:{gateway_settings.port}",
             supervision_url=f"http://127.0.0.1:{supervision_port}",
             bee_app=bee,
-            sts_app=apps[1],
+            sts_app=sts if sts_in_process else None,
             nats_url=nats_url,
+            databases={"bee": bee_db, "sts": sts_db, "supervision": supervision_db},
         )
