@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.bee import rollover
 from services.bee.links_import import Links, import_links, read_links
 from services.bee.models import BeeImportJob, SchoolYear
 from services.bee.structures_feed import applied_version, follow_structures
@@ -24,7 +25,7 @@ from services.common.imports import (
     SchoolStateRequest,
     links_blocker,
 )
-from services.common.pull.journal import Journal
+from services.common.pull.journal import Journal, Scope
 from services.common.runtime import Runtime
 
 
@@ -61,6 +62,7 @@ class LinksImporter:
         return links_blocker(sts, bee)
 
     async def apply(self, session: AsyncSession, job: ImportJob, checked: Links) -> Outcome:
+        await rollover.ensure_open(session, Scope(job.uai, job.year))  # N+1 waits for BEE's bascule
         if await session.get(SchoolYear, (job.uai, job.year)) is None:
             raise NotFound(
                 f"La base élèves ne détient pas l'année {job.year}-{job.year + 1} de l'établissement "
@@ -71,8 +73,7 @@ class LinksImporter:
 
 
 async def school_facts(session: AsyncSession, uai: str, year: int) -> tuple[bool, int]:
-    is_open = await session.get(SchoolYear, (uai, year)) is not None
-    return is_open, await applied_version(session, uai, year)
+    return await rollover.is_open(session, Scope(uai, year)), await applied_version(session, uai, year)
 
 
 async def start_imports(runtime: Runtime, journal: Journal, settings: ImportSettings) -> ImportWorker:

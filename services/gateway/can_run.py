@@ -20,6 +20,8 @@ from services.common.events import Direction, SyncState
 from services.common.ids import new_sync_id
 from services.common.import_bus import request_json
 from services.common.imports import LINKS_FLOW, SchoolImportState, SchoolStateRequest, links_blocker
+from services.common.rollover import RolloverStatus, flow_blocker
+from services.common.rollover_bus import fetch_status
 from services.gateway import flows
 from services.gateway.deps import StateDep, authenticate, ensure_own_school, ensure_year
 from services.gateway.flows import Flow
@@ -57,10 +59,13 @@ async def open_exchange(request: Request, uai: str, annee: int, state: StateDep)
 @router.get("/flux")
 async def runnable_flows(state: StateDep, exchange: Annotated[Exchange, Depends(open_exchange)]) -> FlowsRead:
     uai, year = exchange.uai or "", exchange.year or 0
-    sts, bee = await asyncio.gather(_school(state, "sts", uai, year), _school(state, "bee", uai, year))
+    sts, bee, rollover = await asyncio.gather(
+        _school(state, "sts", uai, year), _school(state, "bee", uai, year), _rollover(state, uai, year)
+    )
     assert exchange.identity is not None
     allowed = state.trust.product_flows.get(exchange.identity.product, frozenset())
-    verdicts = [_verdict(flow, allowed, exchange.identity.product, sts, bee) for flow in _all_flows()]
+    product = exchange.identity.product
+    verdicts = [_verdict(flow, allowed, product, sts, bee, rollover) for flow in _all_flows()]
     await state.recorder.record(exchange.event(SyncState.SERVED, http_status=200))
     return FlowsRead(flux=verdicts)
 
@@ -75,6 +80,7 @@ def _verdict(
     product: str,
     sts: SchoolImportState | None,
     bee: SchoolImportState | None,
+    rollover: RolloverStatus | None = None,
 ) -> FlowRead:
     def refused(reason: str) -> FlowRead:
         return FlowRead(nom=flow.name, sens=flow.direction, autorise=False, raison=reason)
@@ -86,9 +92,7 @@ def _verdict(
     if owner is None:
         return refused(f"Le service {owner_name.upper()} ne répond pas : réessayez dans un instant.")
     if not owner.annee_ouverte:
-        return refused(
-            f"{owner_name.upper()} ne détient pas encore cette année scolaire pour l'établissement."
-        )
+        return refused(_closed_reason(owner_name, rollover))
     if flow.direction is Direction.IMPORT and flow.name == LINKS_FLOW:
         if sts is None:
             return refused("Le service STS ne répond pas : l'ordre des imports ne peut être vérifié.")
@@ -108,3 +112,16 @@ async def _school(state: GatewayState, service: str, uai: str, year: int) -> Sch
         )
     except DomainError:
         return None
+
+
+def _closed_reason(service: str, rollover: RolloverStatus | None) -> str:
+    """A next year in rollover names its missing step; any other year is one the service does not hold."""
+    reason = flow_blocker(rollover, service) if rollover is not None else None
+    return reason or f"{service.upper()} ne détient pas encore cette année scolaire pour l'établissement."
+
+
+async def _rollover(state: GatewayState, uai: str, year: int) -> RolloverStatus | None:
+    try:
+        return await fetch_status(state.bus, uai, year, within=min(state.settings.nats.request_timeout, 5.0))
+    except DomainError:
+        return None  # the generic reason stands in

@@ -13,6 +13,7 @@ from services.common.import_worker import ImportWorker
 from services.common.imports import ImportJob, ImportSettings, Outcome
 from services.common.pull.journal import Journal, Scope
 from services.common.runtime import Runtime
+from services.sts import rollover
 from services.sts.models import StsImportJob, StsSchoolYear
 from services.sts.structures_feed import StructuresPublisher, structure_version
 from services.sts.timetable_import import Timetable, import_timetable, read_timetable
@@ -31,6 +32,7 @@ class TimetableImporter:
         return None  # a timetable waits for nothing but the school's earlier jobs
 
     async def apply(self, session: AsyncSession, job: ImportJob, checked: Timetable) -> Outcome:
+        await rollover.ensure_open(session, Scope(job.uai, job.year))  # N+1 waits for STS's bascule
         if await session.get(StsSchoolYear, (job.uai, job.year)) is None:
             raise NotFound(
                 f"STS ne détient pas l'année {job.year}-{job.year + 1} de l'établissement {job.uai} : "
@@ -50,8 +52,8 @@ def ensure_same_school(job: ImportJob, uai: str, year: int) -> None:
 
 
 async def school_facts(session: AsyncSession, uai: str, year: int) -> tuple[bool, int]:
-    is_open = await session.get(StsSchoolYear, (uai, year)) is not None
-    return is_open, await structure_version(session, Scope(uai, year))
+    scope = Scope(uai, year)
+    return await rollover.is_open(session, scope), await structure_version(session, scope)
 
 
 @dataclass
