@@ -32,7 +32,6 @@ from services.common.rollover import (
     CatalogueRequest,
     Step,
     missing_step_error,
-    school_year,
     year_not_open,
 )
 
@@ -231,7 +230,3 @@ async def holds(session: AsyncSession, scope: Scope) -> bool:
 
 def previous(scope: Scope) -> Scope:
     return Scope(scope.uai, scope.year - 1)
-
-
-def done_message(year: int) -> str:
-    return f"Bascule BEE vers {school_year(year)} faite."

@@ -49,11 +49,6 @@ class Step(enum.StrEnum):
     BASCULE_STS = "bascule-sts"
     BASCULE_BEE = "bascule-bee"
 
-    @property
-    def reached(self) -> RolloverState:
-        """The state the step leads to."""
-        return list(RolloverState)[list(Step).index(self) + 1]
-
 
 # What each service's flows of N+1 need, and who does each step (in the reasons editors read).
 OPEN_FOR = {"sts": RolloverState.BASCULE_STS_FAITE, "bee": RolloverState.BASCULE_BEE_FAITE}

@@ -60,9 +60,15 @@ async def platform(
 
 
 @pytest.fixture(scope="package")
-def nomenclature_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def nomenclature_data() -> bytes:
+    """The académie's Nomenclature.xml of the next year."""
+    return write_bee_nomenclatures(nomenclature())
+
+
+@pytest.fixture(scope="package")
+def nomenclature_file(tmp_path_factory: pytest.TempPathFactory, nomenclature_data: bytes) -> Path:
     path = tmp_path_factory.mktemp("academie") / "Nomenclature.xml"
-    path.write_bytes(write_bee_nomenclatures(nomenclature()))
+    path.write_bytes(nomenclature_data)
     return path
 
 

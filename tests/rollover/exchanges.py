@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+from sqlmodel import select
 
+from services.bee.models import AcademieNomenclatures, BeeRollover, SchoolYear
+from services.common.bus import Bus
+from services.common.settings import NatsSettings
+from services.sts.models import StsRollover, StsSchoolYear
 from tests.support.platform import Platform
 
 BEE_EXPORTS = ("eleves", "responsables", "structures", "nomenclatures", "etablissement")
@@ -54,3 +61,36 @@ async def step_syncs(platform: Platform, uai: str, flow: str, count: int = 1) ->
                 return items
             await asyncio.sleep(0.05)
     raise AssertionError(f"supervision shows {len(items)} {flow} syncs of {uai}, expected {count}")
+
+
+@asynccontextmanager
+async def operator_bus(platform: Platform) -> AsyncIterator[Bus]:
+    """The bus as an admin UI would use it (the CLIs are tested by the whole sequence)."""
+    bus = Bus(NatsSettings(url=platform.nats_url, request_timeout=20), name="rollover-tests")
+    await bus.connect()
+    try:
+        yield bus
+    finally:
+        await bus.close()
+
+
+async def footprint(platform: Platform, uai: str) -> dict[str, Any]:
+    """Everything a rollover step may change for a school, in both services: school years with their
+    journal heads, rollover rows, the académie's catalogue."""
+    found: dict[str, Any] = {}
+    for name, app, models in (
+        ("bee", platform.bee_app, (SchoolYear, BeeRollover, AcademieNomenclatures)),
+        ("sts", platform.sts_app, (StsSchoolYear, StsRollover)),
+    ):
+        async with app.state.runtime.sessions() as session:
+            for model in models:
+                rows = (await session.exec(select(model))).all()
+                found[f"{name}.{model.__tablename__}"] = sorted(
+                    (
+                        row.model_dump(mode="json", exclude={"document"})
+                        for row in rows
+                        if getattr(row, "uai", uai) == uai
+                    ),
+                    key=str,
+                )
+    return found
