@@ -1,7 +1,8 @@
 """``GET …/{uai}/annees/{annee}/flux``: which flows may run now for this school and year, and why not.
 
 Every flow of the platform is listed, exports and imports: a flow the certificate's product is not
-accredited for, a year the owning service does not hold, a service that does not answer, and the
+accredited for, a year the owning service does not hold (a next year in rollover names its missing
+step, docs/rollover.md), a service that does not answer, and the
 sequencing rule (links wait for a pending timetable and for its structures to reach BEE) each give a
 French reason. The same rule decides the links worker's waiting (:func:`links_blocker`).
 """

@@ -22,7 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from services.common.errors import DomainError, InvalidInput
 from services.common.exports import Export, ExportRequest
 from services.common.formats import sts_edt_models as m
-from services.common.pull.journal import Journal, Scope
+from services.common.pull.journal import ChangeSet, Journal, Scope
 from services.common.pull.store import RecordTable, Tally
 from services.common.records import from_data
 from services.common.rollover import (
@@ -124,10 +124,10 @@ async def apply_profile(
     scope = Scope(command.uai, command.year)
     await _ensure_not_basculed(session, scope)  # again: BEE was asked meanwhile
     async with journal.recording(session, scope) as changes:
-        tally = await _replace(session, scope, tables.MATIERES, m.Matiere, catalogue.matieres, changes)
-        tally += await _replace(session, scope, tables.MEFS, m.Mef, catalogue.mefs, changes)
-        tally += await _replace(session, scope, tables.CIVILITES, m.Civilite, catalogue.civilites, changes)
-        tally += await _replace(session, scope, tables.PROGRAMMES, m.Programme, catalogue.programmes, changes)
+        tally = await _replace(session, scope, tables.MATIERES, catalogue.matieres, changes)
+        tally += await _replace(session, scope, tables.MEFS, catalogue.mefs, changes)
+        tally += await _replace(session, scope, tables.CIVILITES, catalogue.civilites, changes)
+        tally += await _replace(session, scope, tables.PROGRAMMES, catalogue.programmes, changes)
     row = await session.get(StsRollover, (scope.uai, scope.year))
     mefs = [data["code"] for data in catalogue.mefs]
     matieres = [data["code"] for data in catalogue.matieres]
@@ -148,9 +148,13 @@ async def apply_profile(
 
 
 async def _replace(
-    session: AsyncSession, scope: Scope, table: RecordTable[Any], kind: type[R], data: list[Any], changes: Any
+    session: AsyncSession,
+    scope: Scope,
+    table: RecordTable[Any],
+    data: list[Any],
+    changes: ChangeSet,
 ) -> Tally:
-    return await table.replace(session, scope, [from_data(kind, item) for item in data], changes)
+    return await table.replace(session, scope, [from_data(table.record_type, item) for item in data], changes)
 
 
 # --- the STS bascule ------------------------------------------------------------------------------------
