@@ -1,9 +1,10 @@
-"""`make demo`: a school's back-to-school sequence, played with the demo certificate against `make run`.
+"""`make demo`: a school's back-to-school sequence, played with the demo certificates against `make run`.
 
-The school's timetable software (the EDT product of index-education at 0310053P) does what it does every
-September, through the `netsynchro` SDK: check its certificate, pull the nomenclatures and the structures,
-push the timetable, push the student↔group links, pull the students with their addresses, then ask for
-what changed since. Every step is printed; the supervision console shows the whole sequence.
+What 0310053P's software does every September, through the `netsynchro` SDK, each product with its own
+certificate and within its own flows: the timetable software (EDT) checks its certificate, pulls the
+nomenclatures and the structures and pushes the timetable; the school-life software (Pronote) then pushes
+the student↔group links, pulls the students with their addresses, and asks for what changed since. Every
+step is printed; the supervision console shows the whole sequence.
 """
 
 from __future__ import annotations
@@ -43,31 +44,41 @@ def report(text: str) -> None:
     print(f"   {text}", flush=True)
 
 
-def play(settings: DemoSettings) -> None:
-    """The sequence itself; raises the SDK's typed errors if the platform refuses a step."""
-    school = next(s for s in demo_schools(settings.year, DEMO_SEED) if s.uai == settings.uai)
-    bundle = settings.certs / f"index-education-edt-{settings.uai}.p12"
-    uai, year = settings.uai, settings.year
-    with Client(
+def client_of(settings: DemoSettings, product: str) -> Client:
+    bundle = settings.certs / f"index-education-{product}-{settings.uai}.p12"
+    return Client(
         settings.url,
         Certificate.from_pkcs12(bundle, "netsynchro"),
         ca_file=settings.certs / "root-ca.pem",
         cursors=FileCursorStore(settings.cursors),
-    ) as client:
-        announce(1, "Qui suis-je ?")
-        me = client.whoami()
-        report(f"{me['uai']} — {me['editeur']} / {me['produit']}, flux : {', '.join(me['flux_autorises'])}")
+    )
+
+
+def play(settings: DemoSettings) -> None:
+    """The sequence itself; raises the SDK's typed errors if the platform refuses a step."""
+    school = next(s for s in demo_schools(settings.year, DEMO_SEED) if s.uai == settings.uai)
+    uai, year = settings.uai, settings.year
+    with client_of(settings, "edt") as timetable_software:
+        introduce(timetable_software, 1)
         for number, flow in ((2, "nomenclatures"), (3, "structures")):
             announce(number, f"Export « {flow} »")
-            report(pulled(client.pull(flow, uai, year)))
-        push_and_wait(client, (4, 5), "emploi-du-temps", uai, year, write_edt_sts(school.edt_sts))
-        push_and_wait(
-            client, (6, 7), "liens-eleves-groupes", uai, year, write_import_eleves(school.import_eleves)
-        )
-        announce(8, "Export des élèves avec adresses")
-        report(pulled(client.pull("eleves", uai, year, incremental=True)))
-        announce(9, "Ce qui a changé depuis")
-        report(pulled(client.pull("eleves", uai, year, incremental=True)))
+            report(pulled(timetable_software.pull(flow, uai, year)))
+        timetable = write_edt_sts(school.edt_sts)
+        push_and_wait(timetable_software, (4, 5), "emploi-du-temps", uai, year, timetable)
+    with client_of(settings, "pronote") as school_life_software:
+        introduce(school_life_software, 6)
+        links = write_import_eleves(school.import_eleves)
+        push_and_wait(school_life_software, (7, 8), "liens-eleves-groupes", uai, year, links)
+        announce(9, "Export des élèves avec adresses")
+        report(pulled(school_life_software.pull("eleves", uai, year, incremental=True)))
+        announce(10, "Ce qui a changé depuis")
+        report(pulled(school_life_software.pull("eleves", uai, year, incremental=True)))
+
+
+def introduce(client: Client, number: int) -> None:
+    announce(number, "Qui suis-je ?")
+    me = client.whoami()
+    report(f"{me['uai']} — {me['editeur']} / {me['produit']}, flux : {', '.join(me['flux_autorises'])}")
 
 
 def push_and_wait(

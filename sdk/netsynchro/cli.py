@@ -1,7 +1,8 @@
 """`netsynchro`: the platform's flows as commands, for editors' software and for people.
 
 Exit codes: 0 success; 2 wrong usage; 3 refused (certificate, school, product or flow not allowed);
-4 not possible now (ordering rule, unknown year, stale cursor...); 5 import rejected, with its report;
+4 not possible now (ordering rule, unknown year, stale cursor, import held for a supervisor's decision...);
+5 import rejected, with its report;
 6 failed (platform unreachable or in error).
 """
 
@@ -45,7 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         emit(args, {"erreur": str(error)}, human=f"échec : {error}")
         return EXIT_FAILED
     emit(args, result, human=result.pop("_human", None))
-    return 0
+    # Held by the safety valve: not a failure, not done either — a supervisor must decide.
+    return EXIT_NOT_NOW if result.get("etat") == "held" else 0
 
 
 def _problem_exit(problem: ProblemError) -> int:

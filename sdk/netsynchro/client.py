@@ -190,12 +190,15 @@ class Client:
         on_state: Callable[[SyncStatus], None] | None = None,
         raise_on_rejection: bool = True,
     ) -> SyncStatus:
-        """Poll until the sync reaches a final state; raise ImportRejectedError if it did not apply."""
+        """Poll until the sync reaches a final state, or is held for a supervisor's decision (which can
+        take days: the caller decides what to do); raise ImportRejectedError if it did not apply."""
         deadline = time.monotonic() + timeout
         while True:
             current = self.status(sync_id)
             if on_state is not None:
                 on_state(current)
+            if current.is_held:
+                return current
             if current.is_final:
                 if raise_on_rejection and not current.succeeded and current.state != "partially_applied":
                     raise ImportRejectedError(current.raw)

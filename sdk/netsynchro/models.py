@@ -54,3 +54,8 @@ class SyncStatus:
     @property
     def succeeded(self) -> bool:
         return self.state in SUCCESS_STATES
+
+    @property
+    def is_held(self) -> bool:
+        """Held by the safety valve: it waits for a supervisor's decision, not for the platform."""
+        return self.state == "held"
