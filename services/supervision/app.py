@@ -21,6 +21,7 @@ from services.common.web import install_error_handlers, install_operational_rout
 from services.supervision.alerts.engine import AlertEngine
 from services.supervision.diagnosis_client import DiagnosisClient
 from services.supervision.handlers import sync_events_handler
+from services.supervision.housekeeping import session_purging
 from services.supervision.journal import SyncChange
 from services.supervision.live import Broadcaster
 from services.supervision.models import MODELS
@@ -51,7 +52,10 @@ def create_app(settings: SupervisionSettings, *, bus: Bus | None = None) -> Fast
         app.state.runtime = runtime
         state = await _start(settings, runtime)
         app.state.supervision = state
-        async with httpx.AsyncClient() as webhook_client:
+        async with (
+            httpx.AsyncClient() as webhook_client,
+            session_purging(runtime.sessions, settings.session_purge_every_seconds),
+        ):
             state.engine.start(webhook_client)
             try:
                 yield

@@ -65,5 +65,6 @@ class SupervisionSettings(ServiceSettings):
     ingest_batch: int = 256
     live_heartbeat_seconds: float = 15.0
     late_after_days: int = 7
+    session_purge_every_seconds: float = 600.0
     expiring_within_days: int = 30
     diagnosis_timeout_seconds: float = 5.0
