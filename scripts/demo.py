@@ -23,8 +23,7 @@ from netsynchro import Certificate, Client, Export, FileCursorStore, SyncStatus 
 from services.common.demo import demo_schools  # noqa: E402
 from services.common.formats.edt_sts import write_edt_sts  # noqa: E402
 from services.common.formats.import_eleves import write_import_eleves  # noqa: E402
-
-DEMO_SEED = 1  # the schools `make run` seeds (services.bee.seed / services.sts.seed)
+from services.common.pull.seeding import DEMO_SEED  # noqa: E402  # the schools `make run` seeds
 
 
 @dataclass(frozen=True)

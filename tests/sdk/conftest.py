@@ -11,6 +11,7 @@ import pytest_asyncio
 
 from services.common.demo import DemoSchool, demo_schools
 from services.common.localnats import NatsProcess
+from services.common.pull.seeding import DEMO_SEED
 from tests.support.pki import SCHOOL_A, TestPki
 from tests.support.platform import Platform, running_platform
 
@@ -27,7 +28,7 @@ def sdk_nats(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NatsProcess]:
 @pytest.fixture(scope="package")
 def school() -> DemoSchool:
     """The vocational lycée `make run` seeds, so the demo sequence runs here as it does there."""
-    return next(s for s in demo_schools(YEAR, seed=1) if s.uai == SCHOOL_A)
+    return next(s for s in demo_schools(YEAR, seed=DEMO_SEED) if s.uai == SCHOOL_A)
 
 
 @pytest_asyncio.fixture(scope="package", loop_scope="package")
