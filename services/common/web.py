@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
+import nats.errors
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
-from services.common.errors import PROBLEM_MEDIA_TYPE, DomainError, InvalidInput
+from services.common.errors import PROBLEM_MEDIA_TYPE, DomainError, InvalidInput, Unavailable
 from services.common.metrics import HttpMetrics, MetricsMiddleware
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,12 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem_response(problem, request)
 
     async def on_unexpected(request: Request, error: Exception) -> Response:
+        if isinstance(error, nats.errors.Error):
+            # The bus could not answer (a stream electing its leader, a reconnection): the request can
+            # be retried as it is, which is what 503 and Retry-After tell a client; an Idempotency-Key
+            # makes the retry finish the first attempt instead of starting a second one.
+            log.warning("bus unavailable on %s: %r", request.url.path, error)
+            return problem_response(Unavailable(code="bus-indisponible", retry_after=1), request)
         log.exception("unhandled error on %s", request.url.path)
         return problem_response(DomainError(), request)
 

@@ -4,14 +4,12 @@ killed by its pid (SIGKILL: a crash) and later restarted. Afterwards: every answ
 journal exactly once (none missing, none twice), each school's events are in the stream in the order of
 its requests, and the restarted node is back in the stream's replica set.
 
-Imports (the push flows) do not exist yet; when they do, their test belongs here, on the same harness:
-imports posted during the same failover, each applied once, in order per school."""
+Imports during a failover of their own stream: test_import_failover.py, on the same harness."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,13 +24,10 @@ from services.common.db import transaction
 from services.common.formats.bee_nomenclatures import read_bee_nomenclatures
 from services.common.localnats import NatsCluster
 from services.common.pull.journal import Scope
+from tests.cluster.conftest import SCHOOLS, YEAR
 from tests.conftest import FORMATS
-from tests.support.cluster import ClusterPlatform, eventually, running_cluster_platform
-from tests.support.databases import backends
-from tests.support.pki import TestPki
+from tests.support.cluster import ClusterPlatform, eventually
 
-YEAR = 2026
-SCHOOLS = {"0310053P": "cluster-a", "0332490C": "cluster-b", "0750702F": "cluster-c"}
 pytestmark = pytest.mark.timeout(120)
 
 
@@ -44,23 +39,9 @@ class Outcome:
 
 
 @pytest.fixture
-def cluster(tmp_path: Path) -> Iterator[NatsCluster]:
-    nodes = NatsCluster(tmp_path / "nats").start(log_dir=tmp_path)
-    try:
-        yield nodes
-    finally:
-        nodes.stop()
-
-
-@pytest.fixture
-async def platform(tmp_path: Path, cluster: NatsCluster, test_pki: TestPki) -> AsyncIterator[ClusterPlatform]:
-    for uai, client in SCHOOLS.items():
-        if client not in test_pki.clients:
-            test_pki.issue(client, uai, "pronote")
-    backend = backends()[-1]  # PostgreSQL whenever it is there (always in CI), as in production
-    async with running_cluster_platform(tmp_path, cluster, test_pki, backend) as running:
-        await seed_nomenclatures(running)
-        yield running
+async def platform(cluster_platform: ClusterPlatform) -> ClusterPlatform:
+    await seed_nomenclatures(cluster_platform)
+    return cluster_platform
 
 
 async def seed_nomenclatures(platform: ClusterPlatform) -> None:

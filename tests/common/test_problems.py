@@ -1,0 +1,47 @@
+"""Errors as RFC 9457 problems: domain errors keep their code; a bus that cannot answer is a 503 to retry."""
+
+from __future__ import annotations
+
+import httpx
+import nats.errors
+from fastapi import FastAPI
+
+from services.common.errors import Conflict
+from services.common.web import install_error_handlers
+
+
+def app_raising(error: Exception) -> FastAPI:
+    app = FastAPI()
+    install_error_handlers(app)
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise error
+
+    return app
+
+
+async def call(app: FastAPI) -> httpx.Response:
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        return await client.get("/boom")
+
+
+async def test_domain_error_keeps_its_status_code_and_french_title() -> None:
+    response = await call(app_raising(Conflict("Curseur trop ancien.", code="curseur-perime")))
+    assert response.status_code == 409
+    assert response.headers["content-type"] == "application/problem+json"
+    assert (response.json()["code"], response.json()["title"]) == ("curseur-perime", "Curseur trop ancien.")
+
+
+async def test_bus_that_cannot_answer_is_a_503_the_client_may_retry() -> None:
+    response = await call(app_raising(nats.errors.NoRespondersError()))
+    assert response.status_code == 503
+    assert response.json()["code"] == "bus-indisponible"
+    assert response.headers["Retry-After"] == "1"
+
+
+async def test_anything_else_is_a_500_without_details() -> None:
+    response = await call(app_raising(RuntimeError("secret internals")))
+    assert response.status_code == 500
+    assert "secret" not in response.text
