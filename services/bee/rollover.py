@@ -10,7 +10,7 @@ had reached BEE. The bascule itself is :mod:`services.bee.rollover_copy`.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -20,8 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from services.bee.models import AcademieNomenclatures, BeeRollover, SchoolYear
 from services.bee.service import export_parametres
 from services.common.academies import Academie, academie_of_uai, resolve_academie
-from services.common.errors import DomainError, InvalidInput
-from services.common.exports import Export, ExportRequest
+from services.common.errors import InvalidInput
 from services.common.formats import bee_nomenclatures as bn
 from services.common.formats.bee_nomenclatures import BeeNomenclatures
 from services.common.pull.journal import Scope
@@ -32,10 +31,8 @@ from services.common.rollover import (
     CatalogueRequest,
     Step,
     missing_step_error,
-    year_not_open,
 )
-
-ExportService = Callable[[AsyncSession, ExportRequest, datetime], Awaitable[Export]]
+from services.common.rollover_gate import ExportService, gated_exports
 
 
 def academie_named(slug: str) -> Academie:
@@ -200,20 +197,8 @@ async def _closed(session: AsyncSession, scope: Scope) -> bool:
 
 
 def gated(export: ExportService) -> ExportService:
-    """BEE's exports behind the gate; the next year of a school BEE holds answers ``annee-non-ouverte``
-    rather than ``annee-inconnue``."""
-
-    async def export_if_open(session: AsyncSession, request: ExportRequest, now: datetime) -> Export:
-        scope = Scope(request.uai, request.year)
-        await ensure_open(session, scope)
-        try:
-            return await export(session, request, now)
-        except DomainError as error:
-            if error.code == "annee-inconnue" and await holds(session, previous(scope)):
-                raise year_not_open("bee", scope.uai, scope.year) from error
-            raise
-
-    return export_if_open
+    """BEE's exports behind the rollover gate (:mod:`services.common.rollover_gate`)."""
+    return gated_exports("bee", export, ensure_open, holds)
 
 
 async def schools_to_bascule(session: AsyncSession, academie: Academie, year: int) -> list[str]:

@@ -12,15 +12,13 @@ Both steps write through STS's journaled write path, so the change journal of N+
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.common.errors import DomainError, InvalidInput
-from services.common.exports import Export, ExportRequest
+from services.common.errors import InvalidInput
 from services.common.formats import sts_edt_models as m
 from services.common.pull.journal import ChangeSet, Journal, Scope
 from services.common.pull.store import RecordTable, Tally
@@ -35,13 +33,12 @@ from services.common.rollover import (
     already_done,
     missing_step_error,
     previous_year_unknown,
-    year_not_open,
 )
+from services.common.rollover_gate import ExportService, gated_exports
 from services.sts import service, tables
 from services.sts.models import StsRollover, StsSchoolYear
 
 R = TypeVar("R")
-ExportService = Callable[[AsyncSession, ExportRequest, datetime], Awaitable[Export]]
 
 
 # --- the gate -----------------------------------------------------------------------------------------
@@ -62,20 +59,8 @@ async def is_open(session: AsyncSession, scope: Scope) -> bool:
 
 
 def gated(export: ExportService) -> ExportService:
-    """STS's exports behind the gate; the next year of a school STS holds answers ``annee-non-ouverte``
-    rather than ``annee-inconnue``."""
-
-    async def export_if_open(session: AsyncSession, request: ExportRequest, now: datetime) -> Export:
-        scope = Scope(request.uai, request.year)
-        await ensure_open(session, scope)
-        try:
-            return await export(session, request, now)
-        except DomainError as error:
-            if error.code == "annee-inconnue" and await _holds(session, _previous(scope)):
-                raise year_not_open("sts", scope.uai, scope.year) from error
-            raise
-
-    return export_if_open
+    """STS's exports behind the rollover gate (:mod:`services.common.rollover_gate`)."""
+    return gated_exports("sts", export, ensure_open, _holds)
 
 
 # --- facts --------------------------------------------------------------------------------------------
