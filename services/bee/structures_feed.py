@@ -17,7 +17,7 @@ from services.bee import tables
 from services.bee.models import SchoolYear, StructureFeedState
 from services.common import subjects
 from services.common.bus import Bus, ConsumerSpec, PoisonMessage
-from services.common.bus.client import MessageHandler
+from services.common.bus.consumers import MessageHandler
 from services.common.db import SessionFactory, transaction
 from services.common.formats import bee_structures as bs
 from services.common.imports import StructureSnapshot

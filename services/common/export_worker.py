@@ -18,7 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.common.bus import Bus, reply_chunks, reply_problem
 from services.common.bus.chunks import WINDOW_HEADER, reply_head
-from services.common.bus.client import MessageHandler
+from services.common.bus.consumers import MessageHandler
 from services.common.db import SessionFactory
 from services.common.errors import DomainError, InvalidInput
 from services.common.exports import Export, ExportRequest

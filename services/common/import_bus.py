@@ -30,7 +30,7 @@ from pydantic import BaseModel, ValidationError
 
 from services.common import subjects
 from services.common.bus import Bus
-from services.common.bus.client import SYNC_ID_HEADER
+from services.common.bus.consumers import SYNC_ID_HEADER
 from services.common.errors import DomainError, InvalidInput, NotFound, Unavailable
 from services.common.events import SyncEvent
 from services.common.imports import ImportJob

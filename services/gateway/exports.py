@@ -18,7 +18,7 @@ from fastapi.responses import Response, StreamingResponse
 
 from services.common.bus import ChunkedReply
 from services.common.bus.chunks import request_chunks
-from services.common.bus.client import SYNC_ID_HEADER
+from services.common.bus.consumers import SYNC_ID_HEADER
 from services.common.errors import DomainError
 from services.common.events import SyncEvent, SyncState
 from services.common.exports import ExportFormat, ExportHead, ExportRequest

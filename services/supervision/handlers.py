@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import DataError, IntegrityError
 
 from services.common.bus import PoisonMessage, TransientFailure
-from services.common.bus.client import BatchHandler
+from services.common.bus.consumers import BatchHandler
 from services.common.db import SessionFactory, transaction
 from services.common.events import SyncEvent
 from services.supervision.journal import SyncChange, record_events

@@ -6,7 +6,8 @@ Public surface: :class:`Bus` (lifecycle, publish, serve, consume), the acknowled
 
 from services.common.bus.acks import Decision, Disposition, PoisonMessage, TransientFailure, decide
 from services.common.bus.chunks import ChunkedReply, reply_chunks, reply_problem
-from services.common.bus.client import Bus, ConsumerSpec
+from services.common.bus.client import Bus
+from services.common.bus.consumers import ConsumerSpec
 
 __all__ = [
     "Bus",

@@ -6,8 +6,8 @@ import asyncio
 import contextlib
 import itertools
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Coroutine, Mapping, Sequence
+from typing import Any
 
 import nats
 from nats.aio.client import Client as NatsClient
@@ -15,12 +15,21 @@ from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
-from nats.js.api import AckPolicy, ConsumerConfig, PubAck, StorageType, StreamConfig
+from nats.js.api import PubAck, StorageType, StreamConfig
 from nats.js.errors import BadRequestError, NoStreamResponseError, NotFoundError, ServiceUnavailableError
 from nats.js.errors import ServerError as JetStreamServerError
 
-from services.common.bus.acks import DEFAULT_BACKOFF, Disposition, decide
 from services.common.bus.chunks import ChunkedReply
+from services.common.bus.consumers import (
+    SYNC_ID_HEADER,
+    BatchHandler,
+    ConsumerSpec,
+    MessageHandler,
+    PullConsumer,
+    TerminationReporter,
+    durable_subscription,
+    log_crash,
+)
 from services.common.errors import Unavailable
 from services.common.logging import sync_id_var
 from services.common.settings import NatsSettings
@@ -41,26 +50,6 @@ _TRANSIENT_JETSTREAM: tuple[type[Exception], ...] = (
     NotFoundError,
 )
 
-MessageHandler = Callable[[Msg], Awaitable[None]]
-# A batch handler returns, for each message in order, None (done) or the error that message met.
-BatchHandler = Callable[[Sequence[Msg]], Awaitable[Sequence[BaseException | None]]]
-TerminationReporter = Callable[[Msg, BaseException], Awaitable[None]]
-SYNC_ID_HEADER = "Sync-Id"
-
-
-@dataclass(frozen=True)
-class ConsumerSpec:
-    """A durable pull consumer: replicas of a service share it, so each message is handled once."""
-
-    stream: str
-    durable: str
-    filter_subject: str
-    max_deliver: int = 10
-    ack_wait_seconds: float = 30.0
-    batch: int = 64
-    max_ack_pending: int = 1000
-    backoff: Sequence[float] = field(default=DEFAULT_BACKOFF)
-
 
 class Bus:
     """Connection lifecycle, request/reply, deduplicated JetStream publishing and pull consumers."""
@@ -72,7 +61,6 @@ class Bus:
         self._js: JetStreamContext | None = None
         self._consumers: list[asyncio.Task[None]] = []
         self._pull_subscriptions: list[JetStreamContext.PullSubscription] = []
-        self._fetch_failures = 0
         self._stopping = asyncio.Event()
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -213,10 +201,8 @@ class Bus:
         on_terminated: TerminationReporter | None = None,
     ) -> None:
         """Start a background pull loop; each message is acked, nak'ed or terminated by :func:`decide`."""
-        subscription = await self._durable_subscription(spec)
-        task = asyncio.create_task(self._pull_loop(subscription, spec, handler, on_terminated))
-        task.add_done_callback(_log_crash)
-        self._consumers.append(task)
+        consumer = await self._consumer(spec, on_terminated)
+        self._start(consumer.run_each(handler))
 
     async def consume_batches(
         self,
@@ -228,124 +214,15 @@ class Bus:
         """Like :meth:`consume`, but the handler gets each fetched batch (up to ``spec.batch`` messages)
         at once, so it can write them in one transaction; every message is still acked, nak'ed or
         terminated on its own by :func:`decide`, from the error the handler reports for it."""
-        subscription = await self._durable_subscription(spec)
-        task = asyncio.create_task(self._batch_loop(subscription, spec, handler, on_terminated))
-        task.add_done_callback(_log_crash)
-        self._consumers.append(task)
+        consumer = await self._consumer(spec, on_terminated)
+        self._start(consumer.run_batches(handler))
 
-    async def _fetch(self, subscription: JetStreamContext.PullSubscription, spec: ConsumerSpec) -> list[Msg]:
-        """The next batch, or nothing: a consumer loop must outlive leader elections and reconnections,
-        so errors of the bus only pause it."""
-        try:
-            messages: list[Msg] = await subscription.fetch(spec.batch, timeout=1.0)
-            self._fetch_failures = 0
-            return messages
-        except (TimeoutError, NatsTimeoutError):
-            return []
-        except nats.errors.ConnectionClosedError:
-            self._stopping.set()  # closed for good: only close() does that
-            return []
-        except nats.errors.Error as error:
-            self._fetch_failures += 1
-            log.warning("fetch from %s failed (%r): pausing", spec.durable, error)
-            await asyncio.sleep(min(0.2 * 2**self._fetch_failures, 5.0))
-            return []
-
-    async def _durable_subscription(self, spec: ConsumerSpec) -> JetStreamContext.PullSubscription:
-        config = ConsumerConfig(
-            durable_name=spec.durable,
-            ack_policy=AckPolicy.EXPLICIT,
-            ack_wait=spec.ack_wait_seconds,
-            max_deliver=spec.max_deliver,
-            filter_subject=spec.filter_subject,
-            max_ack_pending=spec.max_ack_pending,
-        )
-        subscription = await self.js.pull_subscribe(
-            spec.filter_subject, durable=spec.durable, stream=spec.stream, config=config
-        )
+    async def _consumer(self, spec: ConsumerSpec, on_terminated: TerminationReporter | None) -> PullConsumer:
+        subscription = await durable_subscription(self.js, spec)
         self._pull_subscriptions.append(subscription)
-        return subscription
+        return PullConsumer(subscription, spec, self._stopping, on_terminated)
 
-    async def _batch_loop(
-        self,
-        subscription: JetStreamContext.PullSubscription,
-        spec: ConsumerSpec,
-        handler: BatchHandler,
-        on_terminated: TerminationReporter | None,
-    ) -> None:
-        while not self._stopping.is_set():
-            messages = await self._fetch(subscription, spec)
-            if not messages:
-                continue
-            try:
-                errors: Sequence[BaseException | None] = await handler(messages)
-            except Exception as caught:  # the whole batch failed: each message shares the error
-                errors = [caught] * len(messages)
-            for msg, error in zip(messages, errors, strict=True):
-                await self._settle(msg, spec, error, on_terminated)
-
-    async def _settle(
-        self,
-        msg: Msg,
-        spec: ConsumerSpec,
-        error: BaseException | None,
-        on_terminated: TerminationReporter | None,
-    ) -> None:
-        decision = decide(
-            error, delivered=msg.metadata.num_delivered, max_deliver=spec.max_deliver, backoff=spec.backoff
-        )
-        await _apply(msg, decision.disposition, decision.delay)
-        if error is not None:
-            log.warning("%s on %s: %r", decision.disposition.value, msg.subject, error)
-        if decision.disposition is Disposition.TERM and on_terminated is not None and error is not None:
-            await on_terminated(msg, error)
-
-    async def _pull_loop(
-        self,
-        subscription: JetStreamContext.PullSubscription,
-        spec: ConsumerSpec,
-        handler: MessageHandler,
-        on_terminated: TerminationReporter | None,
-    ) -> None:
-        while not self._stopping.is_set():
-            for msg in await self._fetch(subscription, spec):
-                await self._handle_one(msg, spec, handler, on_terminated)
-
-    async def _handle_one(
-        self, msg: Msg, spec: ConsumerSpec, handler: MessageHandler, on_terminated: TerminationReporter | None
-    ) -> None:
-        token = sync_id_var.set((msg.headers or {}).get(SYNC_ID_HEADER))
-        error: BaseException | None = None
-        try:
-            await handler(msg)
-        except Exception as caught:
-            error = caught
-        finally:
-            sync_id_var.reset(token)
-        decision = decide(
-            error, delivered=msg.metadata.num_delivered, max_deliver=spec.max_deliver, backoff=spec.backoff
-        )
-        await _apply(msg, decision.disposition, decision.delay)
-        if error is not None:
-            log.warning("%s on %s: %r", decision.disposition.value, msg.subject, error)
-        if decision.disposition is Disposition.TERM and on_terminated is not None and error is not None:
-            await on_terminated(msg, error)
-
-
-async def _apply(msg: Msg, disposition: Disposition, delay: float | None) -> None:
-    """Send the acknowledgement. If it cannot leave (the connection is gone), the message is redelivered
-    after ack_wait, which idempotent handlers absorb: never let that stop the consumer loop."""
-    try:
-        if disposition is Disposition.ACK:
-            await msg.ack()
-        elif disposition is Disposition.NAK:
-            await msg.nak(delay=delay)
-        else:
-            await msg.term()
-    except nats.errors.Error as error:
-        log.warning("could not %s %s: %r", disposition.value, msg.subject, error)
-
-
-def _log_crash(task: asyncio.Task[None]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        log.error("consumer loop crashed", exc_info=task.exception())
+    def _start(self, loop: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(loop)
+        task.add_done_callback(log_crash)
+        self._consumers.append(task)
