@@ -8,6 +8,7 @@ JetStream cluster on loopback.
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import signal
 import socket
@@ -30,11 +31,27 @@ def nats_server_binary() -> Path:
     return Path(found)
 
 
+# Ports handed out below the kernel's ephemeral range (32768-60999 on Linux): a port the kernel gave to
+# bind(0) is free only until some outgoing connection takes it as its source port, which, over a test
+# suite making thousands of connections, happens. Below the range only another listener can take it.
+_PORT_RANGE = (20000, 32000)
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
+    """A port free on 127.0.0.1 now, not handed out before by this process."""
+    for _ in range(1000):
+        port = random.randrange(*_PORT_RANGE)  # noqa: S311 - not a secret, a spread
+        if port in _handed_out:
+            continue
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
         return port
+    raise RuntimeError("no free port below the ephemeral range")
 
 
 def wait_for_port(port: int, *, timeout: float = 10.0, host: str = "127.0.0.1") -> None:

@@ -16,7 +16,12 @@ async def serving(config: uvicorn.Config) -> AsyncIterator[uvicorn.Server]:
     try:
         while not server.started:
             if task.done():
-                task.result()  # re-raise the start-up failure
+                # uvicorn exits the process (SystemExit) when it cannot start, e.g. a port taken: make
+                # it a plain failure of this test, not an exit that derails the rest of the session.
+                try:
+                    task.result()
+                except SystemExit as error:
+                    raise RuntimeError(f"server could not start on port {config.port}") from error
                 raise RuntimeError("server stopped during start-up")
             await asyncio.sleep(0.02)
         yield server
