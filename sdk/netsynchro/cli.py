@@ -2,7 +2,7 @@
 
 Exit codes: 0 success; 2 wrong usage; 3 refused (certificate, school, product or flow not allowed);
 4 not possible now (ordering rule, unknown year, stale cursor, import held for a supervisor's decision...);
-5 import rejected, with its report;
+5 rejected: an invalid file or request, or an import that ended rejected, with its report;
 6 failed (platform unreachable or in error).
 """
 
@@ -19,7 +19,13 @@ from typing import Any
 from netsynchro.certificates import Certificate
 from netsynchro.client import Client
 from netsynchro.cursors import FileCursorStore
-from netsynchro.errors import ImportRejectedError, NetSynchroError, ProblemError, RefusedError
+from netsynchro.errors import (
+    ImportRejectedError,
+    InvalidRequestError,
+    NetSynchroError,
+    ProblemError,
+    RefusedError,
+)
 from netsynchro.models import Export, SyncStatus
 from netsynchro.progress import ProgressBar
 
@@ -51,7 +57,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _problem_exit(problem: ProblemError) -> int:
-    return EXIT_FAILED if problem.status >= 500 else EXIT_NOT_NOW
+    """A file or request the platform refuses as such is rejected (5); a conflict or an unknown year is
+    not possible now (4); the platform's own failure is a failure (6)."""
+    if problem.status >= 500:
+        return EXIT_FAILED
+    return EXIT_REJECTED if isinstance(problem, InvalidRequestError) else EXIT_NOT_NOW
 
 
 def open_client(args: argparse.Namespace) -> Client:
