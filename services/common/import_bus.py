@@ -18,11 +18,9 @@ from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js.api import (
     KeyValueConfig,
     ObjectStoreConfig,
-    RetentionPolicy,
     StorageType,
-    StreamConfig,
 )
-from nats.js.errors import BadRequestError, NotFoundError
+from nats.js.errors import NotFoundError
 from nats.js.errors import ObjectNotFoundError as NatsObjectNotFound
 from nats.js.kv import KeyValue
 from nats.js.object_store import ObjectStore
@@ -40,7 +38,7 @@ M = TypeVar("M", bound=BaseModel)
 
 async def ensure_import_bus(bus: Bus) -> None:
     """The IMPORTS work queue, the STRUCTURES stream, the payload store and the two KV buckets."""
-    await _ensure_work_queue(bus, subjects.IMPORTS)
+    await bus.ensure_streams([subjects.IMPORTS])
     await bus.ensure_streams([subjects.STRUCTURES, subjects.SYNC_EVENTS])
     replicas = bus.settings.replicas
     await bus.js.create_object_store(
@@ -58,24 +56,6 @@ async def ensure_import_bus(bus: Bus) -> None:
                 bucket=bucket, ttl=subjects.IMPORT_KV_TTL_SECONDS, storage=StorageType.FILE, replicas=replicas
             )
         )
-
-
-async def _ensure_work_queue(bus: Bus, spec: subjects.StreamSpec) -> None:
-    config = StreamConfig(
-        name=spec.name,
-        subjects=spec.subjects,
-        description=spec.description,
-        retention=RetentionPolicy.WORK_QUEUE,
-        storage=StorageType.FILE,
-        max_age=spec.max_age_seconds,
-        duplicate_window=spec.duplicate_window_seconds,
-        max_msg_size=spec.max_msg_size,
-        num_replicas=bus.settings.replicas,
-    )
-    try:
-        await bus.js.add_stream(config)
-    except BadRequestError:
-        await bus.js.update_stream(config)
 
 
 async def payloads(bus: Bus) -> ObjectStore:

@@ -36,6 +36,8 @@ class StreamSpec:
     max_bytes: int = -1  # unlimited unless a stream says otherwise
     duplicate_window_seconds: int = 2 * 3600
     max_msg_size: int = 1024 * 1024
+    # A work queue drops a message once acknowledged: what is left is exactly the work still to do.
+    work_queue: bool = False
 
 
 SYNC_EVENTS = StreamSpec(
@@ -107,6 +109,7 @@ IMPORTS = StreamSpec(
     name="IMPORTS",
     subjects=["imports.>"],
     description="Import jobs and supervisors' decisions, per service, school and year (work queue).",
+    work_queue=True,
 )
 IMPORT_PAYLOADS = "IMPORT_PAYLOADS"  # object store: the pushed files, kept for IMPORT_PAYLOAD_TTL
 IMPORT_PAYLOAD_TTL_SECONDS = 14 * 24 * 3600

@@ -15,7 +15,7 @@ from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
-from nats.js.api import PubAck, StorageType, StreamConfig
+from nats.js.api import PubAck, RetentionPolicy, StorageType, StreamConfig
 from nats.js.errors import BadRequestError, NoStreamResponseError, NotFoundError, ServiceUnavailableError
 from nats.js.errors import ServerError as JetStreamServerError
 
@@ -125,6 +125,7 @@ class Bus:
                 max_msg_size=spec.max_msg_size,
                 max_bytes=spec.max_bytes,
                 num_replicas=self.settings.replicas,
+                retention=RetentionPolicy.WORK_QUEUE if spec.work_queue else RetentionPolicy.LIMITS,
             )
             try:
                 await self.js.add_stream(config)
