@@ -23,10 +23,6 @@ from services.common.settings import DatabaseSettings
 SessionFactory = async_sessionmaker[AsyncSession]
 
 
-def is_sqlite(url: str) -> bool:
-    return make_url(url).get_backend_name() == "sqlite"
-
-
 def create_engine(settings: DatabaseSettings) -> AsyncEngine:
     """An engine for the service's database; SQLite gets WAL and a busy timeout."""
     url = make_url(settings.url)

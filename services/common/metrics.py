@@ -30,9 +30,6 @@ class HttpMetrics:
         )
         self.service = service
 
-    def counter(self, name: str, documentation: str, labels: list[str]) -> Counter:
-        return Counter(name, documentation, labels, registry=self.registry)
-
     async def endpoint(self, _request: Request) -> Response:
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
 
