@@ -7,6 +7,7 @@ A service owns one database. It builds its engine with :func:`create_engine`, cr
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -42,16 +43,27 @@ def create_engine(settings: DatabaseSettings) -> AsyncEngine:
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets readers (exports) run while a writer (an import) holds the write lock.
+    # WAL lets readers (exports) run while a writer (an import) holds the write lock. The busy timeout
+    # comes first: switching to WAL needs a moment alone with the file, and another process (a replica
+    # migrating at start-up) may hold it; SQLite does not always wait on its own for that switch.
     cursor = dbapi_connection.cursor()
-    for pragma in (
-        "PRAGMA journal_mode=WAL",
-        "PRAGMA synchronous=NORMAL",
-        "PRAGMA foreign_keys=ON",
-        "PRAGMA busy_timeout=30000",
-    ):
+    cursor.execute("PRAGMA busy_timeout=30000")
+    _switch_to_wal(cursor)
+    for pragma in ("PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"):
         cursor.execute(pragma)
     cursor.close()
+
+
+def _switch_to_wal(cursor: Any, attempts: int = 100) -> None:
+    for _ in range(attempts):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except Exception as error:  # the driver's OperationalError: "database is locked"
+            if "locked" not in str(error):
+                raise
+            time.sleep(0.1)  # runs in the driver's own thread, not on the event loop
+    cursor.execute("PRAGMA journal_mode=WAL")
 
 
 def session_factory(engine: AsyncEngine) -> SessionFactory:
