@@ -36,7 +36,7 @@ from services.common.events import SyncState
 from services.common.import_bus import load_payload, oldest_pending, publish_event
 from services.common.import_jobs import ImportJobBase, held_before, locked, new_row, settle
 from services.common.import_report import report_of
-from services.common.imports import ImportJob, ImportKind, ImportSettings, Outcome, verdict
+from services.common.imports import ImportJob, ImportKind, ImportSettings, Outcome, decision_note, verdict
 
 log = logging.getLogger(__name__)
 _UNDONE = (SyncState.HELD, SyncState.REJECTED)
@@ -129,14 +129,13 @@ class ImportWorker:
                 return
             job = row.import_job()
             if not decision.approve:
-                who = decision.decided_by or "un superviseur"
-                settle(row, SyncState.REJECTED, f"Import retenu puis refusé par {who}.", None)
+                settle(row, SyncState.REJECTED, decision_note(decision), None)
         if not decision.approve:
             await self._announce(job, row)
             return
         checked = await self._check(job)
         if checked is not None:
-            await self._apply(job, checked, approved=True)
+            await self._apply(job, checked, approved=True, note=decision_note(decision))
 
     # -- steps ---------------------------------------------------------------------------------------
     async def _register(self, job: ImportJob) -> ImportJobBase:
@@ -183,7 +182,7 @@ class ImportWorker:
         await publish_event(self.bus, job.event(SyncState.VALIDATED))
         return checked
 
-    async def _apply(self, job: ImportJob, checked: Any, *, approved: bool) -> None:
+    async def _apply(self, job: ImportJob, checked: Any, *, approved: bool, note: str | None = None) -> None:
         superseded: list[ImportJobBase] = []
         try:
             async with transaction(self.sessions) as session:
@@ -192,6 +191,7 @@ class ImportWorker:
                     return  # another delivery got there first
                 outcome = await self.importer.apply(session, job, checked)
                 state, reason = verdict(outcome, self.settings, approved=approved)
+                reason = " ".join(part for part in (note, reason) if part) or None
                 if state in _UNDONE:
                     raise _Undo(state, reason, outcome)
                 settle(row, state, reason, outcome)
@@ -261,6 +261,8 @@ class ImportWorker:
         state = SyncState(row.state)
         counts = {key: value for key, value in row.counts.items() if isinstance(value, int)}
         details: dict[str, Any] = {"report": row.report} if row.report else {}
+        if state is SyncState.HELD and row.changes:
+            details["changes"] = row.changes  # what the supervisor weighs before deciding
         label = f"waiting.{row.waits}" if state is SyncState.WAITING else state.value
         if row.simulation:
             state, label = SyncState.SERVED, "simulation"

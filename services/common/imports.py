@@ -70,6 +70,7 @@ class ImportJob(BaseModel):
     # decision only
     approve: bool | None = None
     decided_by: str | None = None
+    reason: str | None = None  # the supervisor's reason, recorded with the decision
 
     @property
     def service(self) -> str:
@@ -100,6 +101,14 @@ class ImportJob(BaseModel):
             duration_ms=round(elapsed, 3),
             **values,
         )
+
+
+def decision_note(decision: ImportJob) -> str:
+    """How a supervisor's decision reads in the sync's timeline: who, what, why."""
+    who = decision.decided_by or "un superviseur"
+    verb = "approuvé" if decision.approve else "refusé"
+    why = f" Motif : {decision.reason.strip()}" if decision.reason and decision.reason.strip() else ""
+    return f"Import retenu puis {verb} par {who}.{why}"
 
 
 def derived_event_id(sync_id: str, label: str) -> str:

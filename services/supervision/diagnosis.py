@@ -20,6 +20,7 @@ from services.common.errors import DomainError
 from services.common.events import Direction, SyncState
 from services.supervision.activity import ERROR_STATES
 from services.supervision.diagnosis_client import DiagnosisClient
+from services.supervision.labels import state_label
 from services.supervision.localtime import local_time
 from services.supervision.models import SyncRecord
 
@@ -161,8 +162,15 @@ async def _last_import(session: AsyncSession, uai: str, flow: str) -> Check:
         return Check(label, "inconnu", "Aucun import de ce flux n'est enregistré pour cet établissement.")
     when = local_time(last.started_at, "%d/%m/%Y %H:%M")
     state = SyncState(last.state)
-    if state in ERROR_STATES or state is SyncState.HELD:
-        reason = last.problem_code or state.value
+    shown = state_label(state.value)
+    if state is SyncState.HELD:
+        advice = (
+            f"Le dernier import « {flow} » est retenu par la soupape de sécurité : l'approuver ou le rejeter "
+            "depuis sa page, après avoir vérifié ce qu'il supprimerait."
+        )
+        return Check(label, "probleme", f"Le {when} : {last.message or shown}.", advice, last.sync_id)
+    if state in ERROR_STATES:
+        reason = last.problem_code or shown
         advice = f"Le dernier import « {flow} » n'a pas abouti ({reason}) : le corriger et le relancer."
-        return Check(label, "probleme", f"Le {when} : {last.message or state.value}.", advice, last.sync_id)
-    return Check(label, "ok", f"Le {when} : {state.value}.", sync_id=last.sync_id)
+        return Check(label, "probleme", f"Le {when} : {last.message or shown}.", advice, last.sync_id)
+    return Check(label, "ok", f"Le {when} : {shown}.", sync_id=last.sync_id)

@@ -11,22 +11,24 @@ from datetime import date, timedelta
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from services.common.academies import ACADEMIES
 from services.common.auth.errors import LoginRequired
 from services.common.diagnosis import GroupQuestion, QualityReport
-from services.common.errors import DomainError
+from services.common.errors import DomainError, InvalidInput
 from services.common.products import DEFAULT_PRODUCT_FLOWS
 from services.common.web import problem_response
 from services.supervision import stats
 from services.supervision.alerts import lifecycle
 from services.supervision.alerts.engine import utc_now
+from services.supervision.approvals import decision_for, held_view
 from services.supervision.deps import SessionDep, StateDep, check_csrf, supervisor, web_auth
 from services.supervision.diagnosis import Diagnosis, diagnose_group
 from services.supervision.queries import PageRequest, SyncFilter, get_sync, list_syncs
 from services.supervision.routes.alerts import act_on_alert
+from services.supervision.routes.approvals import send_decision
 from services.supervision.routes.params import SyncFilterDep
 from services.supervision.schools import current_school_year, school_overview
 from services.supervision.scope import Supervisor
@@ -137,11 +139,67 @@ async def sync_list(
 
 
 @router.get("/synchronisations/{sync_id}")
-async def sync_page(request: Request, session: SessionDep, who: PageSupervisorDep, sync_id: str) -> Response:
+async def sync_page(
+    request: Request, session: SessionDep, who: PageSupervisorDep, sync_id: str, decision: str = ""
+) -> Response:
     found = await get_sync(session, sync_id, who.scope)
     return await render(
-        request, who, "sync.html", nav="syncs", sync=found.record, events=found.events, report=found.report
+        request,
+        who,
+        "sync.html",
+        nav="syncs",
+        sync=found.record,
+        events=found.events,
+        report=found.report,
+        held=held_view(found.record, found.events),
+        decision_sent=decision,
     )
+
+
+@router.get("/synchronisations/{sync_id}/ligne")
+async def sync_row(request: Request, session: SessionDep, who: PageSupervisorDep, sync_id: str) -> Response:
+    """One row of a sync table, rendered by the same macro as the page: the live feed inserts it as is."""
+    found = await get_sync(session, sync_id, who.scope)
+    return TEMPLATES.TemplateResponse(request, "sync_row.html", {"s": found.record})
+
+
+@router.get("/tableau-de-bord/alertes")
+async def open_alerts_fragment(request: Request, session: SessionDep, who: PageSupervisorDep) -> Response:
+    """The dashboard's open alerts, rendered by the page's macro, for the live refresh."""
+    alerts = await lifecycle.list_alerts(session, who.scope, limit=10)
+    return TEMPLATES.TemplateResponse(request, "alerts_fragment.html", {"alerts": alerts})
+
+
+DECISIONS = {"approuver": True, "rejeter": False}
+
+
+@router.post("/synchronisations/{sync_id}/decision", dependencies=[Depends(check_csrf)])
+async def sync_decision(
+    request: Request,
+    session: SessionDep,
+    who: PageSupervisorDep,
+    state: StateDep,
+    sync_id: str,
+    choix: Annotated[str, Form()],
+    motif: Annotated[str, Form()] = "",
+    confirme: Annotated[str, Form()] = "",
+) -> Response:
+    """Approve or reject a held import from its page: first a confirmation page, then the decision,
+    sent exactly as ``POST /api/syncs/{id}/decision`` sends it (same scope, same checks)."""
+    found = await get_sync(session, sync_id, who.scope)
+    if choix not in DECISIONS:
+        raise InvalidInput("Choisissez « Approuver » ou « Rejeter ».", code="decision-invalide")
+    approve = DECISIONS[choix]
+    decision_for(found.record, who, approve=approve, reason=motif)  # refuses a sync that is not held
+    if not motif.strip():
+        raise InvalidInput("Indiquez le motif de la décision.", code="motif-manquant")
+    if confirme != "oui":
+        held = held_view(found.record, found.events)
+        return await render(
+            request, who, "decision.html", nav="syncs", sync=found.record, held=held, choix=choix, motif=motif
+        )
+    await send_decision(state, session, who, sync_id, approve=approve, reason=motif)
+    return RedirectResponse(f"/synchronisations/{quote(sync_id)}?decision={choix}", status_code=303)
 
 
 @router.get("/etablissements")

@@ -3,63 +3,45 @@
 "use strict";
 
 (function () {
-  const STATE_LABELS = JSON.parse(document.getElementById("labels").textContent);
-  const TONES = { served: "ok", applied: "ok", partially_applied: "warn", held: "warn", refused: "bad", rejected: "bad", failed: "bad" };
+  // Rows and alerts are rendered by the server with the same macros as the page (same cells, same
+  // French labels, same links): the feed only says which sync changed, the row comes from
+  // /synchronisations/<id>/ligne.
   const MAX_ROWS = 15;
   const status = document.getElementById("live-status");
   const table = document.querySelector("#recent-syncs tbody");
   let refreshTimer = null;
 
-  function badge(state) {
-    const span = document.createElement("span");
-    span.className = `badge tone-${TONES[state] || "info"}`;
-    span.dataset.state = state;
-    span.textContent = STATE_LABELS[state] || state;
-    return span;
+  function fromHtml(html) {
+    const template = document.createElement("template");
+    template.innerHTML = html.trim();
+    return template.content;
   }
 
-  function cell(content) {
-    const td = document.createElement("td");
-    if (content instanceof Node) td.appendChild(content); else td.textContent = content;
-    return td;
+  async function fetchText(url) {
+    try {
+      const response = await fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin" });
+      return response.ok ? await response.text() : null;
+    } catch (error) {
+      return null;
+    }
   }
 
-  function link(href, text, className) {
-    const a = document.createElement("a");
-    a.href = href;
-    a.textContent = text;
-    if (className) a.className = className;
-    return a;
-  }
-
-  function row(sync) {
-    const tr = document.createElement("tr");
-    tr.dataset.syncId = sync.sync_id;
-    tr.className = "fresh";
-    const started = new Date(sync.started_at).toLocaleString("fr-FR");
-    tr.append(
-      cell(started),
-      cell(sync.uai ? link(`/etablissements/${encodeURIComponent(sync.uai)}`, sync.uai) : "—"),
-      cell(sync.academie || "—"),
-      cell(`${sync.flow} ${sync.direction}`),
-      cell(sync.editor || "—"),
-      cell(badge(sync.state)),
-      cell(link(`/synchronisations/${encodeURIComponent(sync.sync_id)}`, "Détail", "detail-link")),
-    );
-    tr.children[0].className = "nowrap";
-    tr.children[5].className = "state-cell";
-    return tr;
-  }
-
-  function onSync(sync) {
+  async function onSync(sync) {
     const existing = table.querySelector(`tr[data-sync-id="${CSS.escape(sync.sync_id)}"]`);
-    if (existing) {
-      existing.querySelector(".state-cell").replaceChildren(badge(sync.state));
-      existing.classList.remove("fresh"); void existing.offsetWidth; existing.classList.add("fresh");
-    } else if (sync.created) {
-      table.querySelector("tr.empty")?.remove();
-      table.prepend(row(sync));
-      while (table.children.length > MAX_ROWS) table.lastElementChild.remove();
+    if (existing || sync.created) {
+      const html = await fetchText(`/synchronisations/${encodeURIComponent(sync.sync_id)}/ligne`);
+      const fresh = html && fromHtml(html).querySelector("tr");
+      if (fresh) {
+        fresh.classList.add("fresh");
+        const current = table.querySelector(`tr[data-sync-id="${CSS.escape(sync.sync_id)}"]`);
+        if (current) {
+          current.replaceWith(fresh);
+        } else {
+          table.querySelector("tr.empty")?.remove();
+          table.prepend(fresh);
+          while (table.children.length > MAX_ROWS) table.lastElementChild.remove();
+        }
+      }
     }
     scheduleRefresh();
   }
@@ -70,9 +52,8 @@
 
   async function refresh() {
     refreshTimer = null;
-    const [stats, alerts] = await Promise.all([fetchJson("/api/stats?hours=24"), fetchJson("/api/alerts")]);
+    const [stats] = await Promise.all([fetchJson("/api/stats?hours=24"), drawAlerts()]);
     if (stats) drawStats(stats);
-    if (alerts) drawAlerts(alerts);
   }
 
   async function fetchJson(url) {
@@ -92,27 +73,12 @@
     document.getElementById("kpi-errors").textContent = stats.per_hour.reduce((n, h) => n + h.errors, 0);
   }
 
-  function drawAlerts(alerts) {
+  async function drawAlerts() {
+    const html = await fetchText("/tableau-de-bord/alertes");
+    if (html === null) return;
     const list = document.getElementById("open-alerts");
-    document.getElementById("kpi-alerts").textContent = alerts.length;
-    if (alerts.length === 0) {
-      const empty = document.createElement("li");
-      empty.className = "empty";
-      empty.textContent = "Aucune alerte ouverte.";
-      list.replaceChildren(empty);
-      return;
-    }
-    list.replaceChildren(...alerts.slice(0, 10).map((alert) => {
-      const li = document.createElement("li");
-      li.className = `alert sev-${alert.severity} status-${alert.status}`;
-      li.dataset.alertId = alert.id;
-      const title = document.createElement("strong");
-      title.textContent = alert.title;
-      const message = document.createElement("p");
-      message.textContent = alert.message;
-      li.append(title, message);
-      return li;
-    }));
+    list.replaceChildren(fromHtml(html));
+    document.getElementById("kpi-alerts").textContent = list.querySelectorAll("li.alert").length;
   }
 
   function connect() {
