@@ -13,6 +13,7 @@ from netsynchro.certificates import Certificate
 from netsynchro.client import Client
 from netsynchro.cursors import CursorStore, FileCursorStore, MemoryCursorStore
 from netsynchro.errors import (
+    CertificateError,
     ConflictError,
     ImportRejectedError,
     InvalidRequestError,
@@ -29,6 +30,7 @@ from netsynchro.retry import RetryPolicy
 
 __all__ = [
     "Certificate",
+    "CertificateError",
     "Client",
     "ConflictError",
     "CursorStore",

@@ -12,6 +12,17 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, pkcs12
 
+from netsynchro.errors import CertificateError
+
+
+def _read(path: Path | str, what: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError as error:
+        raise CertificateError(f"{path} : {what} introuvable.") from error
+    except OSError as error:
+        raise CertificateError(f"{path} : {what} illisible ({error.strerror}).") from error
+
 
 @dataclass(frozen=True)
 class Certificate:
@@ -24,9 +35,18 @@ class Certificate:
     @classmethod
     def from_pkcs12(cls, path: Path | str, password: str | bytes | None) -> Certificate:
         secret = password.encode() if isinstance(password, str) else password
-        key, cert, chain = pkcs12.load_key_and_certificates(Path(path).read_bytes(), secret)
+        data = _read(path, "certificat PKCS#12")
+        try:
+            key, cert, chain = pkcs12.load_key_and_certificates(data, secret)
+        except ValueError as error:
+            hint = (
+                "indiquez-le avec --password ou NETSYNCHRO_P12_PASSWORD" if secret is None else "vérifiez-le"
+            )
+            raise CertificateError(
+                f"{path} : mot de passe du PKCS#12 incorrect, ou fichier qui n'est pas un PKCS#12 ({hint})."
+            ) from error
         if key is None or cert is None:
-            raise ValueError(f"{path}: le fichier PKCS#12 ne contient pas de certificat et de clé")
+            raise CertificateError(f"{path} : le fichier PKCS#12 ne contient pas de certificat et de clé.")
         key_pem = key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
         return cls(
             cert.public_bytes(Encoding.PEM), key_pem, b"".join(c.public_bytes(Encoding.PEM) for c in chain)
@@ -34,7 +54,7 @@ class Certificate:
 
     @classmethod
     def from_pem(cls, certificate: Path | str, key: Path | str) -> Certificate:
-        return cls(Path(certificate).read_bytes(), Path(key).read_bytes())
+        return cls(_read(certificate, "certificat PEM"), _read(key, "clé PEM"))
 
     @property
     def x509(self) -> x509.Certificate:
@@ -46,7 +66,10 @@ class Certificate:
 
     def ssl_context(self, ca_file: Path | str | None = None) -> ssl.SSLContext:
         """A client context presenting this certificate; trusts ``ca_file`` or the system's CAs."""
-        context = ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
+        try:
+            context = ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
+        except (OSError, ssl.SSLError) as error:
+            raise CertificateError(f"{ca_file} : autorité racine introuvable ou illisible.") from error
         context.minimum_version = ssl.TLSVersion.TLSv1_2
         # ssl loads keys from files only: write them to a private folder just for the call.
         with tempfile.TemporaryDirectory(prefix="netsynchro-") as folder:
@@ -55,5 +78,10 @@ class Certificate:
             descriptor = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(descriptor, "wb") as key_file:
                 key_file.write(self.key_pem)
-            context.load_cert_chain(cert_path, key_path)
+            try:
+                context.load_cert_chain(cert_path, key_path)
+            except ssl.SSLError as error:
+                raise CertificateError(
+                    "Le certificat et la clé ne vont pas ensemble, ou ne sont pas en PEM."
+                ) from error
         return context

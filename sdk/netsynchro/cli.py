@@ -1,9 +1,16 @@
 """`netsynchro`: the platform's flows as commands, for editors' software and for people.
 
-Exit codes: 0 success; 2 wrong usage; 3 refused (certificate, school, product or flow not allowed);
-4 not possible now (ordering rule, unknown year, stale cursor, import held for a supervisor's decision...);
-5 rejected: an invalid file or request, or an import that ended rejected, with its report;
-6 failed (platform unreachable or in error).
+Safe in pipes and scripts: the data (an export, a status, a verdict) goes to standard output, or to the
+file given with ``-o``; messages, progress and errors go to standard error. ``--json`` prints exactly one
+JSON document (the result, or the error), on standard output — except for ``pull`` without ``-o``, whose
+standard output is the exported file: its summary then goes to standard error. A closed pipe
+(``| head -1``) ends quietly with exit 0.
+
+Exit codes: 0 success; 2 wrong usage (unknown flow, missing argument); 3 refused (certificate, school,
+product or flow not allowed); 4 not possible now (ordering rule, unknown year, stale cursor, import held
+for a supervisor's decision...); 5 rejected: an invalid file or request, or an import that ended rejected,
+with its report; 6 failed (platform unreachable or in error); 7 the certificate cannot be used (file
+missing, wrong PKCS#12 password, unknown root CA); 8 a local file cannot be read or written.
 """
 
 from __future__ import annotations
@@ -11,54 +18,150 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn, TextIO
 
 from netsynchro.certificates import Certificate
 from netsynchro.client import Client
 from netsynchro.cursors import FileCursorStore
 from netsynchro.errors import (
+    CertificateError,
     ImportRejectedError,
     InvalidRequestError,
     NetSynchroError,
     ProblemError,
     RefusedError,
+    TransportError,
 )
 from netsynchro.models import Export, SyncStatus
 from netsynchro.progress import ProgressBar
 
-EXIT_REFUSED, EXIT_NOT_NOW, EXIT_REJECTED, EXIT_FAILED = 3, 4, 5, 6
-Command = Callable[[Client, argparse.Namespace], dict[str, Any]]
+EXIT_USAGE, EXIT_REFUSED, EXIT_NOT_NOW, EXIT_REJECTED, EXIT_FAILED = 2, 3, 4, 5, 6
+EXIT_CERTIFICATE, EXIT_FILE = 7, 8
+EXPORT_FLOWS = ("eleves", "responsables", "nomenclatures", "structures", "etablissement", "emploi-du-temps")
+IMPORT_FLOWS = ("emploi-du-temps", "liens-eleves-groupes")
+
+STATE_LABELS = {
+    "received": "reçue",
+    "validated": "validée",
+    "queued": "en file",
+    "waiting": "en attente",
+    "held": "retenue pour la décision d'un superviseur",
+    "served": "servie",
+    "applied": "appliquée",
+    "partially_applied": "appliquée en partie",
+    "refused": "refusée",
+    "rejected": "rejetée",
+    "failed": "en échec",
+}
+_CHANGES = {"added": "ajouts", "changed": "modifications", "removed": "suppressions", "rejected": "rejetés"}
+_ENTITIES = {"SERVICE": "services", "GROUPE": "groupes", "ALTERNANCE": "alternances", "LIEN": "liens"}
+_ENTITIES |= {"ELEVE": "élèves", "COURS": "cours"}
+
+
+@dataclass
+class Result:
+    """What a command produced: the data (for ``--json``) and how a person reads it."""
+
+    data: dict[str, Any]
+    human: str
+    data_on_stdout: bool = False  # the command already wrote its data (an export) to standard output
+    exit_code: int = 0
+    human_is_message: bool = False  # the human text is a summary, not the data: standard error
+
+
+Command = Callable[[Client, argparse.Namespace], Result]
+
+
+class Failure(Exception):
+    """An error as the command reports it: exit code, French message, and the JSON document."""
+
+    def __init__(self, exit_code: int, message: str, document: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.exit_code, self.message, self.document = exit_code, message, document
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
+        try:
+            result = run(args)
+        except Failure as failure:
+            _report_failure(args, failure)
+            return failure.exit_code
+        _report(args, result)
+        return result.exit_code
+    except BrokenPipeError:
+        # The reader went away (`| head -1`): what it wanted it has; no traceback, no message.
+        _silence_stdout()
+        return 0
+
+
+def run(args: argparse.Namespace) -> Result:
+    try:
         with open_client(args) as client:
-            result = args.command(client, args)
+            result: Result = args.command(client, args)
+            return result
     except ImportRejectedError as rejected:
-        emit(args, {"erreur": "import-rejete", **rejected.status}, human=render_status(rejected.status))
-        return EXIT_REJECTED
+        raise Failure(
+            EXIT_REJECTED, render_status(rejected.status), {"erreur": "import-rejete", **rejected.status}
+        ) from None
     except ProblemError as problem:
-        emit(
-            args,
-            {"erreur": problem.problem},
-            human=f"refus {problem.status} [{problem.code}] {problem.title}",
+        code = _problem_exit(problem)
+        message = f"{_PROBLEM_WORDS[code]} (HTTP {problem.status}) [{problem.code}] {problem.title}"
+        if problem.detail:
+            message += f"\n  {problem.detail}"
+        if problem.sync_id:
+            message += f"\n  (sync {problem.sync_id})"
+        raise Failure(code, message, {"erreur": problem.problem}) from None
+    except CertificateError as error:
+        raise Failure(
+            EXIT_CERTIFICATE, f"certificat inutilisable : {error}", _error_doc("certificat", error)
+        ) from None
+    except TransportError as error:
+        raise Failure(
+            EXIT_FAILED, _transport_message(error), _error_doc("plateforme-injoignable", error)
+        ) from None
+    except NetSynchroError as error:
+        raise Failure(EXIT_FAILED, f"échec : {error}", _error_doc("echec", error)) from None
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        where = f"{error.filename} : " if error.filename else ""
+        message = f"fichier local inaccessible : {where}{error.strerror or error}"
+        raise Failure(EXIT_FILE, message, _error_doc("fichier-local", error)) from None
+
+
+def _error_doc(code: str, error: Exception) -> dict[str, Any]:
+    return {"erreur": {"code": code, "title": str(error)}}
+
+
+def _transport_message(error: TransportError) -> str:
+    if "CERTIFICATE_VERIFY_FAILED" in str(error):
+        return (
+            "le certificat de la plateforme n'est pas reconnu : indiquez son autorité racine avec --ca "
+            "(ou NETSYNCHRO_CA)."
         )
-        return EXIT_REFUSED if isinstance(problem, RefusedError) else _problem_exit(problem)
-    except (NetSynchroError, OSError, ValueError) as error:
-        emit(args, {"erreur": str(error)}, human=f"échec : {error}")
-        return EXIT_FAILED
-    emit(args, result, human=result.pop("_human", None))
-    # Held by the safety valve: not a failure, not done either — a supervisor must decide.
-    return EXIT_NOT_NOW if result.get("etat") == "held" else 0
+    return f"plateforme injoignable : {error}"
+
+
+_PROBLEM_WORDS = {
+    EXIT_REFUSED: "refusé",
+    EXIT_REJECTED: "rejeté",
+    EXIT_NOT_NOW: "impossible maintenant",
+    EXIT_FAILED: "erreur de la plateforme",
+}
 
 
 def _problem_exit(problem: ProblemError) -> int:
     """A file or request the platform refuses as such is rejected (5); a conflict or an unknown year is
     not possible now (4); the platform's own failure is a failure (6)."""
+    if isinstance(problem, RefusedError):
+        return EXIT_REFUSED
     if problem.status >= 500:
         return EXIT_FAILED
     return EXIT_REJECTED if isinstance(problem, InvalidRequestError) else EXIT_NOT_NOW
@@ -72,28 +175,59 @@ def open_client(args: argparse.Namespace) -> Client:
     elif args.cert and args.key:
         certificate = Certificate.from_pem(args.cert, args.key)
     else:
-        raise SystemExit("netsynchro : indiquez --p12 (ou --cert et --key)")
+        raise Failure(
+            EXIT_USAGE,
+            "indiquez le certificat : --p12 (ou --cert et --key, ou NETSYNCHRO_P12).",
+            {"erreur": {"code": "certificat-manquant", "title": "certificat manquant"}},
+        )
     return Client(args.url, certificate, ca_file=args.ca, cursors=FileCursorStore(args.cursors))
 
 
-def emit(args: argparse.Namespace, data: dict[str, Any], *, human: str | None) -> None:
+# -- output --------------------------------------------------------------------------------------------
+def _report(args: argparse.Namespace, result: Result) -> None:
+    stream = sys.stderr if result.data_on_stdout else sys.stdout
     if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        _print(stream, json.dumps(result.data, ensure_ascii=False, indent=2, default=str))
     else:
-        print(human if human is not None else json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        _print(sys.stderr if result.human_is_message else stream, result.human)
+
+
+def _report_failure(args: argparse.Namespace, failure: Failure) -> None:
+    if args.json:
+        # One document on standard output, unless standard output carries an export.
+        stream = sys.stderr if _pulls_to_stdout(args) else sys.stdout
+        _print(stream, json.dumps(failure.document, ensure_ascii=False, indent=2, default=str))
+    else:
+        _print(sys.stderr, f"netsynchro : {failure.message}")
+
+
+def _pulls_to_stdout(args: argparse.Namespace) -> bool:
+    return args.command is cmd_pull and not args.output
+
+
+def _print(stream: TextIO, text: str) -> None:
+    stream.write(text + "\n")
+    stream.flush()
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null so the interpreter's final flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 # -- commands ------------------------------------------------------------------------------------------
-def cmd_whoami(client: Client, _args: argparse.Namespace) -> dict[str, Any]:
+def cmd_whoami(client: Client, _args: argparse.Namespace) -> Result:
     me = client.whoami()
     human = (
         f"{me['uai']} — {me['editeur']} / {me['produit']}"
         f" (n° {me['numero_serie']}, valide jusqu'au {me['valide_jusqu_au']})"
     )
-    return {**me, "_human": human + "\nflux : " + ", ".join(me["flux_autorises"])}
+    return Result(me, human + "\nflux : " + ", ".join(me["flux_autorises"]))
 
 
-def cmd_pull(client: Client, args: argparse.Namespace) -> dict[str, Any]:
+def cmd_pull(client: Client, args: argparse.Namespace) -> Result:
     bar = ProgressBar(f"{args.flow}", enabled=None if not args.json else False)
     destination = Path(args.output) if args.output else None
     export = client.pull(
@@ -108,13 +242,16 @@ def cmd_pull(client: Client, args: argparse.Namespace) -> dict[str, Any]:
         progress=bar.transfer,
     )
     bar.finish()
-    if destination is None and export.content is not None:
+    to_stdout = destination is None
+    if to_stdout and export.content is not None:
         sys.stdout.buffer.write(export.content)
         sys.stdout.flush()
-    return describe_export(export)
+    data, human = describe_export(export)
+    # The summary is a message: on standard error, so `pull … > fichier.xml` keeps the file whole.
+    return Result(data, human, data_on_stdout=to_stdout, human_is_message=True)
 
 
-def describe_export(export: Export) -> dict[str, Any]:
+def describe_export(export: Export) -> tuple[dict[str, Any], str]:
     data = {
         "flux": export.flow,
         "sync_id": export.sync_id,
@@ -126,11 +263,12 @@ def describe_export(export: Export) -> dict[str, Any]:
         "inchange": export.not_modified,
     }
     where = f" → {export.path}" if export.path else ""
-    data["_human"] = f"{export.flow} : {export.size} octets{where} (sync {export.sync_id})"
-    return data
+    if export.not_modified:
+        return data, f"{export.flow} : inchangé depuis le dernier export (sync {export.sync_id})"
+    return data, f"{export.flow} : {export.size} octets{where} (sync {export.sync_id})"
 
 
-def cmd_push(client: Client, args: argparse.Namespace) -> dict[str, Any]:
+def cmd_push(client: Client, args: argparse.Namespace) -> Result:
     receipt = client.push(
         args.flow,
         args.uai,
@@ -139,61 +277,158 @@ def cmd_push(client: Client, args: argparse.Namespace) -> dict[str, Any]:
         simulation=args.simulation,
         idempotency_key=args.idempotency_key,
     )
-    result = {"sync_id": receipt.sync_id, "etat": receipt.state, "statut_url": receipt.status_url}
-    result["idempotency_key"] = receipt.idempotency_key
+    if receipt.verdict is not None:
+        return _status_result(receipt.verdict)
     if args.wait:
-        status = wait_with_progress(client, receipt.sync_id, args)
-        return {**status.raw, "_human": render_status(status.raw)}
-    return {**result, "_human": f"reçu : sync {receipt.sync_id} ({receipt.state})"}
+        return _status_result(wait_with_progress(client, receipt.sync_id, args).raw)
+    data = {
+        "sync_id": receipt.sync_id,
+        "etat": receipt.state,
+        "statut_url": receipt.status_url,
+        "idempotency_key": receipt.idempotency_key,
+    }
+    human = (
+        f"reçu : sync {receipt.sync_id} ({state_label(receipt.state)}) ; "
+        f"suivre avec `netsynchro wait {receipt.sync_id}`"
+    )
+    return Result(data, human)
 
 
-def cmd_status(client: Client, args: argparse.Namespace) -> dict[str, Any]:
-    status = client.status(args.sync_id)
-    return {**status.raw, "_human": render_status(status.raw)}
+def cmd_status(client: Client, args: argparse.Namespace) -> Result:
+    return _status_result(client.status(args.sync_id).raw, final_only=False)
 
 
-def cmd_wait(client: Client, args: argparse.Namespace) -> dict[str, Any]:
-    status = wait_with_progress(client, args.sync_id, args)
-    return {**status.raw, "_human": render_status(status.raw)}
+def cmd_wait(client: Client, args: argparse.Namespace) -> Result:
+    return _status_result(wait_with_progress(client, args.sync_id, args).raw)
+
+
+def _status_result(status: dict[str, Any], *, final_only: bool = True) -> Result:
+    """A verdict's exit code: held is not possible now (4), rejected or failed is rejected (5)."""
+    state = status.get("etat")
+    code = EXIT_NOT_NOW if state == "held" else 0
+    if final_only and state in ("rejected", "failed"):
+        code = EXIT_REJECTED
+    return Result(status, render_status(status), exit_code=code)
 
 
 def wait_with_progress(client: Client, sync_id: str, args: argparse.Namespace) -> SyncStatus:
     bar = ProgressBar(f"sync {sync_id}", enabled=None if not args.json else False)
     try:
-        return client.wait(sync_id, timeout=args.timeout, on_state=lambda status: bar.state(status.state))
+        return client.wait(
+            sync_id, timeout=args.timeout, on_state=lambda status: bar.state(state_label(status.state))
+        )
     finally:
         bar.finish()
 
 
-def cmd_can_run(client: Client, args: argparse.Namespace) -> dict[str, Any]:
+def cmd_can_run(client: Client, args: argparse.Namespace) -> Result:
     flows = client.can_run(args.uai, args.year)
     lines = [
-        f"{'✔' if flow.get('autorise') else '✘'} {flow['nom']}"
+        f"{'✔' if flow.get('autorise') else '✘'} {flow['nom']} ({direction_label(flow.get('sens'))})"
         + (f" — {flow['raison']}" if flow.get("raison") else "")
         for flow in flows
     ]
-    return {"flux": flows, "_human": "\n".join(lines)}
+    return Result({"flux": flows}, "\n".join(lines))
+
+
+def state_label(state: str | None) -> str:
+    return STATE_LABELS.get(state or "", state or "état inconnu")
+
+
+def direction_label(direction: str | None) -> str:
+    return {"export": "export : pull", "import": "import : push"}.get(direction or "", "—")
+
+
+def count_label(key: str) -> str:
+    entity, _, kind = key.partition(".")
+    if not kind:
+        return _CHANGES.get(key) or _ENTITIES.get(key, key)
+    return f"{_ENTITIES.get(entity, entity.lower())} ({_CHANGES.get(kind, kind)})"
 
 
 def render_status(status: dict[str, Any]) -> str:
-    lines = [f"sync {status.get('sync_id')} : {status.get('etat')}"]
+    """The verdict for a person: state, reason, counts, then every problem with where it is."""
+    simulation = " — simulation, rien n'a été modifié" if status.get("simulation") else ""
+    lines = [f"sync {status.get('sync_id')} : {state_label(status.get('etat'))}{simulation}"]
     if status.get("raison"):
         lines.append(f"  raison : {status['raison']}")
     if status.get("compteurs"):
-        lines.append("  " + ", ".join(f"{k} {v}" for k, v in status["compteurs"].items()))
-    for problem in status.get("rapport", [])[:50]:
-        where = problem.get("path") or problem.get("chemin") or ""
+        lines.append("  " + ", ".join(f"{count_label(k)} {v}" for k, v in status["compteurs"].items()))
+    report = status.get("rapport", [])
+    if report:
+        lines.append(f"  {len(report)} problème(s) :")
+    for problem in report:
+        line = problem.get("line") or problem.get("ligne")
+        where = f"ligne {line}" if line else "ligne ?"
+        path = problem.get("path") or problem.get("chemin")
         lines.append(
-            f"  [{problem.get('code')}] {where} {problem.get('title') or problem.get('message', '')}"
+            f"  {where} : [{problem.get('code')}] {problem.get('title') or problem.get('message', '')}"
         )
+        if problem.get("detail"):
+            lines.append(f"      {problem['detail']}")
+        if path:
+            lines.append(f"      à {path}")
     return "\n".join(lines)
 
 
 # -- arguments -----------------------------------------------------------------------------------------
+_ARGPARSE_FRENCH = (
+    (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),
+    (r"unrecognized arguments: (.*)", r"arguments inconnus : \1"),
+    (
+        r"argument (.*?): invalid choice: (.*?) \(choose from (.*)\)",
+        r"argument \1 : choix inconnu \2 (parmi \3)",
+    ),
+    (r"argument (.*?): expected one argument", r"argument \1 : une valeur est attendue"),
+    (r"argument (.*?): invalid (\w+) value: (.*)", r"argument \1 : valeur invalide \3"),
+    (r"ambiguous option: (.*)", r"option ambiguë : \1"),
+    (r"^argument ([^:]*?): (.*)", r"argument \1 : \2"),
+)
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, prefix if prefix is not None else "utilisation : ")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse speaking French: the usage line, the section titles and the errors."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "arguments"
+        self._optionals.title = "options"
+        self.add_argument("-h", "--help", action="help", help="afficher cette aide")
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, french in _ARGPARSE_FRENCH:
+            message = re.sub(pattern, french, message)
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"netsynchro : {message}\n")
+
+
+def _flow(known: tuple[str, ...], what: str) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        if value not in known:
+            raise argparse.ArgumentTypeError(
+                f"flux inconnu « {value} » ; les flux {what} sont : {', '.join(known)}"
+            )
+        return value
+
+    check.__name__ = "flux"
+    return check
+
+
 def parser() -> argparse.ArgumentParser:
-    main_parser = argparse.ArgumentParser(prog="netsynchro", description=__doc__.split("\n\n")[0])
+    main_parser = _Parser(prog="netsynchro", description=__doc__.split("\n\n")[0])
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--url", default=os.environ.get("NETSYNCHRO_URL", "https://localhost:8443"))
+    common.add_argument(
+        "--url",
+        default=os.environ.get("NETSYNCHRO_URL", "https://localhost:8443"),
+        help="adresse de la passerelle",
+    )
     common.add_argument("--p12", default=os.environ.get("NETSYNCHRO_P12"), help="certificat PKCS#12")
     common.add_argument(
         "--password", default=None, help="mot de passe du PKCS#12 (ou NETSYNCHRO_P12_PASSWORD)"
@@ -202,18 +437,22 @@ def parser() -> argparse.ArgumentParser:
     common.add_argument("--key", default=os.environ.get("NETSYNCHRO_KEY"), help="clé PEM")
     common.add_argument("--ca", default=os.environ.get("NETSYNCHRO_CA"), help="autorité racine à croire")
     common.add_argument("--cursors", default=os.environ.get("NETSYNCHRO_CURSORS", str(_default_cursors())))
-    common.add_argument("--json", action="store_true", help="sortie JSON pour les scripts")
-    commands = main_parser.add_subparsers(required=True)
+    common.add_argument("--json", action="store_true", help="un document JSON, pour les scripts")
+    commands = main_parser.add_subparsers(required=True, title="commandes", metavar="COMMANDE")
     _add(commands, common, "whoami", cmd_whoami, "ce que prouve le certificat")
     pull = _add(commands, common, "pull", cmd_pull, "récupérer un export", school=True)
-    pull.add_argument("flow", metavar="FLUX")
+    pull.add_argument(
+        "flow", metavar="FLUX", type=_flow(EXPORT_FLOWS, "exportables"), help=", ".join(EXPORT_FLOWS)
+    )
     pull.add_argument("--format", default="xml", choices=["xml", "zip", "json"])
     pull.add_argument("--depuis", dest="since", help="curseur : seulement les changements")
     pull.add_argument("--incremental", action="store_true", help="depuis le dernier curseur mémorisé")
     pull.add_argument("--sans-adresses", action="store_true", help="eleves : ElevesSansAdresses")
     pull.add_argument("-o", "--output", help="fichier de sortie (sinon la sortie standard)")
     push = _add(commands, common, "push", cmd_push, "envoyer un import", school=True)
-    push.add_argument("flow", metavar="FLUX", choices=["emploi-du-temps", "liens-eleves-groupes"])
+    push.add_argument(
+        "flow", metavar="FLUX", type=_flow(IMPORT_FLOWS, "d'import"), help=", ".join(IMPORT_FLOWS)
+    )
     push.add_argument("file", metavar="FICHIER")
     push.add_argument("--simulation", action="store_true", help="verdict complet sans rien modifier")
     push.add_argument("--idempotency-key", dest="idempotency_key", help="Idempotency-Key à réutiliser")
@@ -237,7 +476,9 @@ def _add(
     *,
     school: bool = False,
 ) -> argparse.ArgumentParser:
-    sub: argparse.ArgumentParser = commands.add_parser(name, parents=[common], help=help_text)
+    sub: argparse.ArgumentParser = commands.add_parser(
+        name, parents=[common], help=help_text, description=help_text
+    )
     sub.set_defaults(command=command)
     if school:
         sub.add_argument("--uai", required=True)

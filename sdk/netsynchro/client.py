@@ -175,7 +175,8 @@ class Client:
             params={"simulation": "1"} if simulation else None,
             headers={"Idempotency-Key": key, "Content-Type": media_type},
         )
-        return PushReceipt(body["sync_id"], body["statut_url"], body["etat"], key)
+        verdict = body if body.get("simulation") else None
+        return PushReceipt(body["sync_id"], body["statut_url"], body["etat"], key, verdict)
 
     def status(self, sync_id: str) -> SyncStatus:
         body = self._json("GET", f"/v1/syncs/{sync_id}")

@@ -10,6 +10,7 @@ NetSynchroError
     ├── RateLimitedError      429 (after retries)
     └── ServerError           5xx (after retries)
 ImportRejectedError           an import ended rejected or failed, with its per-record report
+CertificateError              the certificate files cannot be read (missing, wrong PKCS#12 password)
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ from typing import Any
 
 class NetSynchroError(Exception):
     """Base of every error of this package."""
+
+
+class CertificateError(NetSynchroError):
+    """The certificate given to the client cannot be used: missing file, wrong password, not a key."""
 
 
 class TransportError(NetSynchroError):

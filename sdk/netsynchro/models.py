@@ -39,6 +39,8 @@ class PushReceipt:
     status_url: str
     state: str
     idempotency_key: str
+    # A simulation answers the whole verdict at once (state, counts, per-record report).
+    verdict: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-from netsynchro import Certificate, Client, ConflictError, RefusedError, RetryPolicy, TransportError
+from netsynchro import (
+    Certificate,
+    CertificateError,
+    Client,
+    ConflictError,
+    RefusedError,
+    RetryPolicy,
+    TransportError,
+)
 
 from tests.support.pki import TestPki
 
@@ -98,5 +106,5 @@ def test_pkcs12_loads_with_its_password(test_pki: TestPki, tmp_path: Path) -> No
     )
     certificate = Certificate.from_pkcs12(bundle, "s3cret")
     assert certificate.x509.serial_number == issued.certificate.serial_number
-    with pytest.raises(ValueError, match="Invalid password"):
+    with pytest.raises(CertificateError, match="mot de passe du PKCS#12 incorrect"):
         Certificate.from_pkcs12(bundle, "mauvais")

@@ -96,7 +96,7 @@ async def test_cli_rejected_import_exits_with_its_report(
     )
     push = ("push", "emploi-du-temps", str(other_school), "--uai", SCHOOL_A, "--annee", str(YEAR))
     assert await run(platform, "school-a-edt", tmp_path, *push) == cli.EXIT_REJECTED
-    assert "uai-non-concordant" in capsys.readouterr().out
+    assert "[uai-non-concordant]" in capsys.readouterr().err
 
 
 class DroppingProxy:
