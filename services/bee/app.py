@@ -37,7 +37,7 @@ def create_app(settings: BeeSettings, *, bus: Bus | None = None) -> FastAPI:
         yield
         await runtime.close()
 
-    app = FastAPI(title="NetSynchro — BEE", version="1", lifespan=lifespan)
+    app = FastAPI(title="NetSynchro — BEE", version="1", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.runtime = None
     app.state.journal = exporter.journal
     install_error_handlers(app)

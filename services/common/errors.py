@@ -8,7 +8,8 @@ raises them; one exception handler renders them. The tree::
     ├── InvalidInput            400  (malformed request, bad identifier, hostile or invalid file)
     ├── AuthenticationFailed    401  (no certificate, unknown CA, expired, revoked, inconsistent identity)
     ├── Forbidden               403  (another school, a flow the product may not use, withdrawn editor)
-    ├── NotFound                404  (unknown school, year, sync, resource)
+    ├── NotFound                404  (unknown school, year, sync, resource, address)
+    ├── MethodNotAllowed        405  (a method the address does not accept)
     ├── Conflict                409  (ordering rules, cursor too old, state that forbids the action)
     ├── PayloadTooLarge         413
     ├── UnsupportedMedia        415
@@ -100,6 +101,12 @@ class NotFound(DomainError):
     default_title = "Ressource introuvable."
 
 
+class MethodNotAllowed(DomainError):
+    status = 405
+    default_code = "methode-non-autorisee"
+    default_title = "Cette méthode HTTP n'est pas acceptée à cette adresse."
+
+
 class Conflict(DomainError):
     status = 409
     default_code = "conflit"
@@ -137,6 +144,7 @@ _CLASS_BY_STATUS: dict[int, type[DomainError]] = {
         AuthenticationFailed,
         Forbidden,
         NotFound,
+        MethodNotAllowed,
         Conflict,
         PayloadTooLarge,
         UnsupportedMedia,
@@ -144,3 +152,21 @@ _CLASS_BY_STATUS: dict[int, type[DomainError]] = {
         Unavailable,
     )
 }
+
+
+def error_for_status(status: int) -> DomainError:
+    """The error of the tree for an HTTP status the framework produced (no route, wrong method, a body
+    it could not parse); a status outside the tree keeps its number with a generic French title."""
+    known = _CLASS_BY_STATUS.get(status)
+    if known is not None:
+        return known()
+    error_class = _OTHER_STATUSES.get(status)
+    if error_class is None:
+        attributes = {"status": status, "default_code": f"http-{status}", "default_title": _OTHER_TITLE}
+        error_class = type(f"HttpError{status}", (DomainError,), attributes)
+        _OTHER_STATUSES[status] = error_class
+    return error_class()
+
+
+_OTHER_TITLE = "La requête ne peut pas être servie sous cette forme."
+_OTHER_STATUSES: dict[int, type[DomainError]] = {}

@@ -9,9 +9,17 @@ import nats.errors
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
 
-from services.common.errors import PROBLEM_MEDIA_TYPE, DomainError, InvalidInput, Unavailable
+from services.common.errors import (
+    PROBLEM_MEDIA_TYPE,
+    DomainError,
+    InvalidInput,
+    Unavailable,
+    error_for_status,
+)
 from services.common.metrics import HttpMetrics, MetricsMiddleware
+from services.common.security_headers import SecurityHeadersMiddleware
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +41,9 @@ def problem_response(error: DomainError, request: Request | None = None) -> JSON
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """One handler for the whole error tree; FastAPI's own validation errors become problems too."""
+    """One handler for the whole error tree; the framework's own errors (validation, no such address,
+    wrong method, unreadable body) become problems of the tree too, and go through whatever handler
+    the app registered for :class:`DomainError` (the consoles answer a browser with a page)."""
 
     async def on_domain_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, DomainError)
@@ -42,7 +52,18 @@ def install_error_handlers(app: FastAPI) -> None:
     async def on_validation_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, RequestValidationError)
         problem = InvalidInput(detail="; ".join(_describe(e) for e in error.errors()))
-        return problem_response(problem, request)
+        handler = request.app.exception_handlers.get(DomainError, on_domain_error)
+        response: Response = await handler(request, problem)
+        return response
+
+    async def on_framework_error(request: Request, error: Exception) -> Response:
+        assert isinstance(error, HTTPException)
+        problem = error_for_status(error.status_code)
+        handler = request.app.exception_handlers.get(DomainError, on_domain_error)
+        response: Response = await handler(request, problem)
+        for name, value in (error.headers or {}).items():  # e.g. Allow on a 405
+            response.headers.setdefault(name, value)
+        return response
 
     async def on_unexpected(request: Request, error: Exception) -> Response:
         if isinstance(error, nats.errors.Error):
@@ -56,6 +77,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     app.add_exception_handler(DomainError, on_domain_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(HTTPException, on_framework_error)
     app.add_exception_handler(Exception, on_unexpected)
 
 
@@ -67,7 +89,9 @@ def _describe(error: dict[str, object]) -> str:
 def install_operational_routes(
     app: FastAPI, metrics: HttpMetrics, readiness: Callable[[], Sequence[ReadinessCheck]]
 ) -> None:
-    """``/healthz`` (the process answers), ``/readyz`` (its dependencies answer) and ``/metrics``."""
+    """``/healthz`` (the process answers), ``/readyz`` (its dependencies answer) and ``/metrics``; the
+    request metrics and the security headers of every response."""
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
 
     @app.get("/healthz", include_in_schema=False)

@@ -11,7 +11,6 @@ from datetime import timedelta
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.common import subjects
 from services.common.auth import LoginRequired, OidcClient, SessionCookieMiddleware, WebAuth
@@ -30,13 +29,6 @@ from services.ginweb.pages import STATIC_DIR, TEMPLATES
 from services.ginweb.routes import pki, portal
 from services.ginweb.settings import GinwebSettings
 from services.ginweb.state import GinwebState
-
-# No script, no frame, no foreign origin: the portal works without JavaScript.
-_SECURITY_HEADERS = [
-    (b"content-security-policy", b"default-src 'self'; script-src 'none'; frame-ancestors 'none'"),
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"same-origin"),
-]
 
 
 def create_app(settings: GinwebSettings, *, bus: Bus | None = None) -> FastAPI:
@@ -58,7 +50,6 @@ def create_app(settings: GinwebSettings, *, bus: Bus | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_exception_handler(DomainError, _portal_error)
     app.add_middleware(SessionCookieMiddleware)
-    app.add_middleware(_SecurityHeaders)
     install_operational_routes(
         app, HttpMetrics("ginweb"), readiness_of(lambda: app.state.ginweb and app.state.ginweb.runtime)
     )
@@ -97,16 +88,3 @@ async def _portal_error(request: Request, error: Exception) -> Response:
         return RedirectResponse("/connexion", status_code=303)
     context = {"error": error, "visit": None, "csrf_token": "", "flash": None}
     return TEMPLATES.TemplateResponse(request, "error.html", context, status_code=error.status)
-
-
-class _SecurityHeaders:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *_SECURITY_HEADERS]
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers if scope["type"] == "http" else send)

@@ -17,6 +17,7 @@ from services.ginweb.state import GinwebState
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 STATIC_DIR = Path(__file__).parent / "static"
+NO_STORE = "no-store"
 
 STATE_LABELS = {
     CertificateState.VALID: "Valide",
@@ -46,7 +47,11 @@ async def render(
         "oidc_enabled": state.oidc is not None,
         **context,
     }
-    return TEMPLATES.TemplateResponse(request, template, values, status_code=status_code)
+    response = TEMPLATES.TemplateResponse(request, template, values, status_code=status_code)
+    # Every portal page is one head's (and the issuance form shows a generated password): no cache,
+    # shared or the browser's own, may keep a copy.
+    response.headers["Cache-Control"] = NO_STORE
+    return response
 
 
 async def redirect_with_flash(

@@ -38,7 +38,7 @@ def create_app(settings: StsSettings, *, bus: Bus | None = None) -> FastAPI:
         await imports.close()
         await runtime.close()
 
-    app = FastAPI(title="NetSynchro — STS", version="1", lifespan=lifespan)
+    app = FastAPI(title="NetSynchro — STS", version="1", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.runtime = None
     app.state.journal = exporter.journal
     install_error_handlers(app)

@@ -63,7 +63,9 @@ def create_app(settings: SupervisionSettings, *, bus: Bus | None = None) -> Fast
                 await state.engine.stop()
                 await runtime.close()
 
-    app = FastAPI(title="NetSynchro — supervision", version="1", lifespan=lifespan)
+    app = FastAPI(
+        title="NetSynchro — supervision", version="1", lifespan=lifespan, docs_url=None, redoc_url=None
+    )
     app.state.runtime = None
     app.state.web_auth = WebAuth(settings.auth, sessions=lambda request: request.app.state.runtime.sessions)
     app.add_middleware(SessionCookieMiddleware)

@@ -32,7 +32,7 @@ async def session(request: Request) -> AsyncIterator[AsyncSession]:
 async def supervisor(request: Request) -> Supervisor:
     """The API client named by a bearer token, else the signed-in person; else ``connexion-requise``."""
     state = state_of(request)
-    token = _bearer_token(request)
+    token = bearer_token(request)
     if token is not None:
         client = _api_client(state.settings.api_clients, token)
         if client is None:
@@ -44,11 +44,11 @@ async def supervisor(request: Request) -> Supervisor:
 
 async def check_csrf(request: Request) -> None:
     """Browsers must prove the form is ours; a bearer token is not sent by browsers on their own."""
-    if _bearer_token(request) is None:
+    if bearer_token(request) is None:
         await web_auth(request).check_csrf(request)
 
 
-def _bearer_token(request: Request) -> str | None:
+def bearer_token(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     return header[len(_BEARER) :].strip() if header.lower().startswith(_BEARER) else None
 

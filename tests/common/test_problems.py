@@ -6,7 +6,7 @@ import httpx
 import nats.errors
 from fastapi import FastAPI
 
-from services.common.errors import Conflict
+from services.common.errors import Conflict, error_for_status
 from services.common.web import install_error_handlers
 
 
@@ -45,3 +45,35 @@ async def test_anything_else_is_a_500_without_details() -> None:
     response = await call(app_raising(RuntimeError("secret internals")))
     assert response.status_code == 500
     assert "secret" not in response.text
+
+
+async def test_framework_errors_are_problems_with_stable_codes() -> None:
+    app = app_raising(RuntimeError())
+
+    @app.post("/json")
+    async def takes_json(body: dict[str, int]) -> None:
+        return None
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        missing = await client.get("/nowhere")
+        wrong_method = await client.delete("/boom")
+        unreadable = await client.post(
+            "/json", content=b"\xff{", headers={"content-type": "application/json"}
+        )
+    answers = [
+        (r.status_code, r.headers["content-type"], r.json()["code"])
+        for r in (missing, wrong_method, unreadable)
+    ]
+    assert answers == [
+        (404, "application/problem+json", "introuvable"),
+        (405, "application/problem+json", "methode-non-autorisee"),
+        (400, "application/problem+json", "requete-invalide"),
+    ]
+    assert wrong_method.headers["allow"] == "GET"
+    assert wrong_method.json()["title"] == "Cette méthode HTTP n'est pas acceptée à cette adresse."
+
+
+def test_a_status_outside_the_tree_keeps_its_number_and_a_french_title() -> None:
+    error = error_for_status(416)
+    assert (error.status, error.code) == (416, "http-416")
+    assert error_for_status(415).code == "format-non-supporte"

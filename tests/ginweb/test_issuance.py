@@ -54,6 +54,7 @@ async def test_pkcs12_certificate_opens_mtls_and_reaches_its_school(
 ) -> None:
     stack = stack_with_data
     async with stack.head() as head:
+        form = await head.get("/certificats/nouveau")  # it shows a generated password
         token = await csrf_of(head, "/certificats/nouveau")
         response = await head.post(
             "/certificats",
@@ -62,6 +63,8 @@ async def test_pkcs12_certificate_opens_mtls_and_reaches_its_school(
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/x-pkcs12"
     assert "attachment" in response.headers["content-disposition"]
+    # The bundle holds the private key, the form a password: no cache may keep either.
+    assert (response.headers["cache-control"], form.headers["cache-control"]) == ("no-store", "no-store")
 
     installed = install_pkcs12(tmp_path, "p12", response.content, P12_PASSWORD)
     async with stack.editor(installed.cert, installed.key) as editor:

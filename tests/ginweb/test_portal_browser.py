@@ -19,6 +19,7 @@ from services.ginweb import certificates
 from services.ginweb.deps import unit_of_work
 from services.ginweb.models import IssuanceMethod
 from tests.ginweb.stack import HEADS, PASSWORD, Stack
+from tests.support.csp import CspWatch
 from tests.support.pki import EDITOR, SCHOOL_A, SCHOOL_B
 
 pytestmark = pytest.mark.browser
@@ -59,6 +60,7 @@ async def test_head_requests_downloads_and_revokes_a_certificate(
     stack: Stack, context: BrowserContext, tmp_path: Path
 ) -> None:
     page = await context.new_page()
+    csp = await CspWatch.on(page)
     await sign_in(page, stack)
     await expect(page.get_by_text("Aucun certificat pour l'instant")).to_be_visible()
 
@@ -91,6 +93,7 @@ async def test_head_requests_downloads_and_revokes_a_certificate(
     async with unit_of_work(stack.ginweb) as db:
         record = await certificates.school_certificate(db, SCHOOL_A, identity.serial_hex)
     assert record.revocation_reason == "keyCompromise"
+    assert await csp.violations(page) == []  # the portal works under its strict policy
 
 
 async def test_head_cannot_see_or_revoke_another_schools_certificate(

@@ -26,6 +26,7 @@ from tests.supervision.support import (
     running_supervision,
     supervision_settings,
 )
+from tests.support.csp import CspWatch
 from tests.support.databases import fresh_database
 
 CHROMIUM = "/usr/bin/chromium"
@@ -89,6 +90,7 @@ async def test_supervisor_signs_in_filters_opens_a_sync_and_sees_new_syncs_live(
     await console.wait_for_syncs(3)
 
     page = await browser.new_page()
+    csp = await CspWatch.on(page)
     await sign_in(page, console.url, "marie.toulouse")
     await expect(page.locator("#live-status")).to_have_text("en direct")
     await expect(page.locator("#recent-syncs tbody tr")).to_have_count(2)  # not Bordeaux's
@@ -117,3 +119,5 @@ async def test_supervisor_signs_in_filters_opens_a_sync_and_sees_new_syncs_live(
     assert marker is True
     assert await page.evaluate("() => window.__notReloaded === true")
     await expect(page.locator("#kpi-total")).to_have_text("3", timeout=10_000)
+    # All of it under the strict policy: no script or style of the console was blocked.
+    assert await csp.violations(page) == []

@@ -76,6 +76,15 @@ async def load_session(
     return record
 
 
+async def is_signed_in(db: AsyncSession, hashed: str, settings: AuthSettings, now: datetime) -> bool:
+    """Whether the signed-in session stored as ``hashed`` is still live; reads only, so a long-lived
+    connection (a live feed) asking again and again does not keep an idle session alive."""
+    record = await db.get(WebSession, hashed)
+    if record is None or record.account_id is None or record.expires_at <= now:
+        return False
+    return now - record.last_seen_at <= timedelta(minutes=settings.session_idle_minutes)
+
+
 async def rotate_for_login(
     db: AsyncSession, previous: WebSession | None, account: Account, settings: AuthSettings, now: datetime
 ) -> OpenedSession:

@@ -21,7 +21,7 @@ sign-in) and put ``visit.csrf_token`` in a hidden ``csrf_token`` field; JavaScri
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +37,7 @@ from services.common.auth.sessions import (
     OpenedSession,
     account_of,
     close_session,
+    is_signed_in,
     load_session,
     open_session,
     rotate_for_login,
@@ -99,6 +100,22 @@ class WebAuth:
         sent = request.headers.get(CSRF_HEADER) or await _form_token(request)
         if visit.session is None or not sent or not secrets.compare_digest(sent, visit.csrf_token):
             raise CsrfRejected()
+
+    async def session_guard(self, request: Request) -> Callable[[], Awaitable[bool]]:
+        """For a response that outlives its request (a live feed): a check, to call before each
+        message, that the visitor is still signed in; it turns False once they signed out anywhere,
+        the session expired or went idle."""
+        visit = await self.visit(request)
+        hashed = visit.session.token_hash if visit.session is not None and visit.account else None
+        sessions = self._sessions(request)
+
+        async def still_signed_in() -> bool:
+            if hashed is None:
+                return False
+            async with sessions() as db:
+                return await is_signed_in(db, hashed, self.settings, utc_now())
+
+        return still_signed_in
 
     async def sign_in(self, request: Request, account: Account) -> Visit:
         """Open a new session for ``account`` in place of the current one (never reuse its token)."""

@@ -14,7 +14,7 @@ from services.ginweb import certificates, registry
 from services.ginweb.certificates import Head
 from services.ginweb.deps import HeadDep, StateDep, unit_of_work
 from services.ginweb.models import Certificate
-from services.ginweb.pages import generated_password, redirect_with_flash, render
+from services.ginweb.pages import NO_STORE, generated_password, redirect_with_flash, render
 from services.ginweb.state import GinwebState
 
 router = APIRouter()
@@ -160,7 +160,8 @@ async def _issue(
         return Response(
             bundle,
             media_type="application/x-pkcs12",
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+            # The bundle holds the private key: never kept by a cache.
+            headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": NO_STORE},
         )
     message = f"Certificat {new.serial} délivré : téléchargez-le et installez-le dans le logiciel."
     return await redirect_with_flash(request, state, f"/certificats/{new.serial}", message)
