@@ -8,6 +8,8 @@ unknown code is still shown in French terms around it rather than raw: ``count_l
 
 from __future__ import annotations
 
+from services.common.events import SyncState
+
 STATE_LABELS = {
     "received": "reçue",
     "validated": "validée",
@@ -66,6 +68,13 @@ def state_label(state: str | None) -> str:
     if not state:
         return "—"
     return STATE_LABELS.get(state, "état inconnu")
+
+
+def is_final(state: str | None) -> bool:
+    try:
+        return SyncState(state or "").is_final
+    except ValueError:
+        return False
 
 
 def state_tone(state: str | None) -> str:

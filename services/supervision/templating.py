@@ -24,6 +24,7 @@ def build_templates() -> Jinja2Templates:
     env.filters["local_time"] = local_time
     env.filters["state_label"] = labels.state_label
     env.filters["state_tone"] = labels.state_tone
+    env.filters["is_final"] = labels.is_final
     env.filters["alert_status"] = labels.alert_status_label
     env.filters["direction_label"] = labels.direction_label
     env.filters["count_label"] = labels.count_label
