@@ -170,7 +170,7 @@ def _problem_exit(problem: ProblemError) -> int:
 def open_client(args: argparse.Namespace) -> Client:
     if args.p12:
         certificate = Certificate.from_pkcs12(
-            args.p12, os.environ.get("NETSYNCHRO_P12_PASSWORD", args.password)
+            args.p12, args.password or os.environ.get("NETSYNCHRO_P12_PASSWORD")
         )
     elif args.cert and args.key:
         certificate = Certificate.from_pem(args.cert, args.key)

@@ -97,6 +97,18 @@ def count_label(key: str) -> str:
     return f"{entity_label(entity)} : {change_label(kind)}"
 
 
+def change_key(key: str, entity: str) -> str:
+    """A listed change as a supervisor reads it. The services list ``D|G <structure> <matière> <mode>``
+    (STS's key of a service), the links ``<élève> <groupe>``."""
+    parts = key.split(" ")
+    if entity == "SERVICE" and len(parts) >= 4 and parts[0] in ("D", "G"):
+        kind = "division" if parts[0] == "D" else "groupe"
+        return f"{kind} {' '.join(parts[1:-2])} — matière {parts[-2]}, modalité {parts[-1]}"
+    if entity == "LIEN" and len(parts) >= 2:
+        return f"élève {parts[0]} — groupe {' '.join(parts[1:])}"
+    return key
+
+
 def alert_status_label(status: str) -> str:
     return ALERT_STATUS_LABELS.get(status, status)
 

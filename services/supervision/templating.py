@@ -30,6 +30,7 @@ def build_templates() -> Jinja2Templates:
     env.filters["count_label"] = labels.count_label
     env.filters["change_label"] = labels.change_label
     env.filters["entity_label"] = labels.entity_label
+    env.filters["change_key"] = labels.change_key
     env.filters["report_level"] = labels.report_level_label
     env.filters["academie_name"] = academie_name
     env.filters["percent"] = lambda rate: f"{rate * 100:.0f} %"

@@ -86,6 +86,7 @@ async def test_head_requests_downloads_and_revokes_a_certificate(
     await expect(row.get_by_text("Valide")).to_be_visible()
     await row.get_by_role("link").click()
     await page.get_by_label("Motif").select_option("keyCompromise")
+    await page.get_by_label("Je confirme la révocation").check()
     await page.get_by_role("button", name="Révoquer le certificat").click()
 
     await expect(page.get_by_role("status")).to_contain_text("est révoqué")

@@ -127,9 +127,19 @@ async def revoke(
     head: HeadDep,
     serial: str,
     reason: Annotated[str, Form(max_length=40)],
+    confirme: Annotated[str, Form(max_length=3)] = "",
 ) -> Response:
     async with unit_of_work(state) as db:
         certificate = await certificates.school_certificate(db, head.uai, serial)
+        if confirme != "oui":  # revocation is final: the head ticks the box saying they know it
+            error = InvalidInput(
+                "Cochez la case de confirmation : la révocation est définitive.", code="confirmation-requise"
+            )
+            current = certificates.state_of(certificate, utc_now())
+            return await render(
+                request, state, "detail.html", status_code=400, head=head, certificate=certificate,
+                current=current, error=error,
+            )  # fmt: skip
         await certificates.revoke(db, certificate, reason, actor=head.username, now=utc_now())
     message = f"Le certificat {certificate.serial} est révoqué : la passerelle le refuse dès maintenant."
     return await redirect_with_flash(request, state, f"/certificats/{certificate.serial}", message)

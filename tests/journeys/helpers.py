@@ -1,0 +1,86 @@
+"""What the journeys do often: sign in, wait for a sync to reach a state, build the editor's files."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import httpx
+from playwright.sync_api import Page, expect
+
+from services.common.demo import DemoSchool, demo_schools
+from services.common.formats import edt_sts as edt
+from services.common.formats.edt_sts import write_edt_sts
+from services.common.pull.seeding import DEMO_SEED
+from tests.journeys.platform import PASSWORD, RunningPlatform
+
+API_TOKEN = "netsynchro-dev"  # `make run`'s development API token, printed in its banner
+
+
+def demo_school(platform: RunningPlatform, uai: str) -> DemoSchool:
+    """The school as `make run` seeded it (same generator, same seed)."""
+    return next(s for s in demo_schools(platform.year, seed=DEMO_SEED) if s.uai == uai)
+
+
+def timetable_with_unknown_divisions(school: DemoSchool, *codes: str) -> bytes:
+    """The school's timetable with divisions STS does not know: those records are rejected, the rest
+    applies."""
+    model = copy.deepcopy(school.edt_sts)
+    model.divisions.extend(edt.Division(code=code) for code in codes)
+    return write_edt_sts(model)
+
+
+def truncated_timetable(school: DemoSchool) -> bytes:
+    """A timetable cut short (two divisions, no group), what a failed export from EDT looks like: it
+    would remove most of the school's services, so the safety valve holds it."""
+    model = copy.deepcopy(school.edt_sts)
+    model.divisions, model.groupes = model.divisions[:2], []
+    return write_edt_sts(model)
+
+
+def sign_in_supervision(page: Page, platform: RunningPlatform, username: str) -> None:
+    page.goto(f"{platform.supervision_url}/")
+    page.get_by_label("Identifiant").fill(username)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", name="Tableau de bord")).to_be_visible()
+
+
+def sign_in_portal(page: Page, platform: RunningPlatform, uai: str) -> None:
+    page.goto(f"{platform.ginweb_url}/connexion")
+    page.get_by_label("Identifiant").fill(f"chef.{uai.lower()}")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", name=f"Certificats de l'établissement {uai}")).to_be_visible()
+
+
+def wait_for_sync(platform: RunningPlatform, sync_id: str, states: Iterable[str]) -> dict[str, Any]:
+    """The sync as supervision records it, once it is in one of ``states``: the live feed is opened
+    first, then the journal is read, so a change between the two cannot be missed."""
+    wanted = set(states)
+    headers = {"Authorization": f"Bearer {API_TOKEN}"}
+    timeout = httpx.Timeout(10.0, read=120.0)
+    with (
+        httpx.Client(base_url=platform.supervision_url, headers=headers, timeout=timeout) as client,
+        client.stream("GET", "/api/live") as feed,
+    ):
+        lines = feed.iter_lines()
+        for line in lines:
+            if line == "event: ready":
+                break
+        current = client.get(f"/api/syncs/{sync_id}")
+        if current.status_code == 200 and current.json()["state"] in wanted:
+            found: dict[str, Any] = current.json()
+            return found
+        kind = ""
+        for line in lines:
+            if line.startswith("event: "):
+                kind = line.removeprefix("event: ")
+            elif line.startswith("data: ") and kind == "sync":
+                data = json.loads(line.removeprefix("data: "))
+                if data["sync_id"] == sync_id and data["state"] in wanted:
+                    found = client.get(f"/api/syncs/{sync_id}").json()
+                    return found
+    raise AssertionError(f"supervision never saw {sync_id} in {wanted}")
