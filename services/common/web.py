@@ -40,6 +40,12 @@ def problem_response(error: DomainError, request: Request | None = None) -> JSON
     return JSONResponse(body, status_code=error.status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 
+def source_of(request: Request) -> str:
+    """The address a request came from, as the server saw it (uvicorn's ``--proxy-headers`` and
+    ``forwarded_allow_ips`` decide whether a proxy's X-Forwarded-For is believed)."""
+    return request.client.host if request.client is not None else "inconnue"
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """One handler for the whole error tree; the framework's own errors (validation, no such address,
     wrong method, unreadable body) become problems of the tree too, and go through whatever handler

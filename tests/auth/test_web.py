@@ -18,7 +18,7 @@ from services.common.auth import (
     create_account,
 )
 from services.common.db import SessionFactory, transaction
-from services.common.web import install_error_handlers
+from services.common.web import install_error_handlers, source_of
 
 PASSWORD = "Rentree-2026-ok"
 
@@ -36,7 +36,7 @@ def make_app(sessions: SessionFactory, settings: AuthSettings) -> FastAPI:
     async def login(
         request: Request, username: Annotated[str, Form()], password: Annotated[str, Form()]
     ) -> dict[str, str]:
-        account = await authenticate(sessions, username, password, settings)
+        account = await authenticate(sessions, username, password, settings, source=source_of(request))
         return {"csrf": (await auth.sign_in(request, account)).csrf_token}
 
     @router.get("/moi")

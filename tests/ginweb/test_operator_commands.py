@@ -80,7 +80,9 @@ def test_create_head_reads_the_password_from_stdin(
     async def sign_in() -> list[str]:
         engine = create_engine(environment)
         try:
-            account = await authenticate(session_factory(engine), "chef.0310053p", PASSWORD, AuthSettings())
+            account = await authenticate(
+                session_factory(engine), "chef.0310053p", PASSWORD, AuthSettings(), source="127.0.0.1"
+            )
             return account.scopes
         finally:
             await engine.dispose()

@@ -7,12 +7,14 @@ Settings
     :class:`OidcSettings` (``…_AUTH__OIDC__ISSUER``, ``__CLIENT_ID``, ``__CLIENT_SECRET``,
     ``__REDIRECT_URI``, ``__USERNAME_CLAIM``): when set, sign-in goes through the provider.
 Tables
-    :data:`AUTH_MODELS` (:class:`Account`, :class:`WebSession`): add them to the service's ``MODELS``.
+    :data:`AUTH_MODELS` (:class:`Account`, :class:`WebSession`, the sign-in failure counts): add them to
+    the service's ``MODELS``.
     ``Account.role`` and ``Account.scopes`` belong to the service (a head: ``chef-etablissement`` and one
     UAI; a supervisor: académies).
 Accounts (service layer, no FastAPI)
     :func:`create_account`, :func:`set_password`, :func:`find_account`, :func:`authenticate` (argon2id,
-    lock-out after ``max_failures`` failures for ``lockout_minutes``), :func:`check_strength`,
+    the same cost for an unknown user; failures slow down the next attempts per source and per account,
+    never a hard lock: :class:`ThrottleSettings`, ``…_AUTH__THROTTLE__…``), :func:`check_strength`,
     :func:`hash_password`, :func:`verify_password`.
 Sessions (service layer)
     :func:`open_session`, :func:`load_session`, :func:`rotate_for_login`, :func:`close_all_sessions`,
@@ -26,7 +28,8 @@ OIDC
     :class:`OidcClient`: authorization code flow with PKCE against the provider's discovery document.
 Errors
     :class:`LoginRequired` (401 ``connexion-requise``), :class:`InvalidCredentials` (401
-    ``identifiants-invalides``), :class:`AccountLocked` (429 ``compte-verrouille``), :class:`CsrfRejected`
+    ``identifiants-invalides``), :class:`SignInThrottled` (429 ``connexion-ralentie``, ``Retry-After``),
+    :class:`CsrfRejected`
     (403 ``csrf-invalide``), :class:`WeakPassword` (400 ``mot-de-passe-trop-faible``),
     :class:`OidcFailed` (401 ``oidc-echec``).
 """
@@ -39,11 +42,11 @@ from services.common.auth.accounts import (
     set_password,
 )
 from services.common.auth.errors import (
-    AccountLocked,
     CsrfRejected,
     InvalidCredentials,
     LoginRequired,
     OidcFailed,
+    SignInThrottled,
     WeakPassword,
 )
 from services.common.auth.models import AUTH_MODELS, Account, UtcDateTime, WebSession, utc_now
@@ -58,6 +61,7 @@ from services.common.auth.sessions import (
     rotate_for_login,
 )
 from services.common.auth.settings import AuthSettings, OidcSettings
+from services.common.auth.throttle import ThrottleSettings
 from services.common.auth.web import (
     CSRF_FIELD,
     CSRF_HEADER,
@@ -71,7 +75,6 @@ __all__ = [
     "CSRF_FIELD",
     "CSRF_HEADER",
     "Account",
-    "AccountLocked",
     "AuthSettings",
     "CsrfRejected",
     "InvalidCredentials",
@@ -81,6 +84,8 @@ __all__ = [
     "OidcSettings",
     "OpenedSession",
     "SessionCookieMiddleware",
+    "SignInThrottled",
+    "ThrottleSettings",
     "UtcDateTime",
     "Visit",
     "WeakPassword",

@@ -1,17 +1,20 @@
-"""Local accounts: creation, password changes, and sign-in with lock-out after repeated failures."""
+"""Local accounts: creation, password changes, and sign-in slowed down after repeated failures."""
 
 from __future__ import annotations
 
+import asyncio
+import math
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlmodel import col, select, update
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.common.auth.errors import AccountLocked, InvalidCredentials
+from services.common.auth.errors import InvalidCredentials, SignInThrottled
 from services.common.auth.models import Account, utc_now
 from services.common.auth.passwords import check_strength, hash_password, needs_rehash, verify_password
 from services.common.auth.settings import AuthSettings
+from services.common.auth.throttle import ThrottleKey, keys_for, record_failure, record_success, wait_needed
 from services.common.db import SessionFactory, transaction
 from services.common.errors import Conflict, DomainError, InvalidInput
 
@@ -54,9 +57,8 @@ async def create_account(
 async def set_password(
     db: AsyncSession, account: Account, password: str, settings: AuthSettings | None = None
 ) -> None:
-    """Replace the password (strength checked) and lift any lock-out."""
+    """Replace the password (strength checked)."""
     account.password_hash = _checked_hash(password, settings or AuthSettings())
-    account.failed_attempts, account.locked_until = 0, None
     db.add(account)
 
 
@@ -66,48 +68,50 @@ async def authenticate(
     password: str,
     settings: AuthSettings,
     *,
+    source: str,
     now: datetime | None = None,
 ) -> Account:
-    """The active account whose password this is, else :class:`InvalidCredentials` or
-    :class:`AccountLocked`. Runs its own transaction so that a failure is counted even though the caller
-    sees an exception (a rollback would otherwise forget it)."""
+    """The active account whose password this is, else :class:`InvalidCredentials`, or
+    :class:`SignInThrottled` while ``source`` or this account must wait after failures (see
+    :mod:`~services.common.auth.throttle`). An unknown user costs one argon2 verification, exactly as a
+    known one: the time of an answer tells nothing. Runs its own transactions so that a failure is
+    counted even though the caller sees an exception (a rollback would otherwise forget it)."""
     now = now or utc_now()
+    name = normalized_username(username)
+    keys = keys_for(name, source, settings.throttle)
     async with transaction(sessions) as db:
-        outcome = await _attempt(db, username, password, settings, now)
+        wait = await wait_needed(db, keys, settings.throttle, now)
+    if wait > timedelta(0):
+        raise SignInThrottled(retry_after=math.ceil(wait.total_seconds()))
+    async with transaction(sessions) as db:
+        outcome = await _attempt(db, name, password, keys, settings, now)
     if isinstance(outcome, DomainError):
         raise outcome
     return outcome
 
 
 async def _attempt(
-    db: AsyncSession, username: str, password: str, settings: AuthSettings, now: datetime
+    db: AsyncSession,
+    name: str,
+    password: str,
+    keys: list[ThrottleKey],
+    settings: AuthSettings,
+    now: datetime,
 ) -> Account | DomainError:
-    account = await find_account(db, username)
-    if account is not None and account.locked_until is not None and account.locked_until > now:
-        return AccountLocked()
-    if account is None or not account.active or not verify_password(account.password_hash, password):
-        if account is not None:
-            await _count_failure(db, account, settings, now)
+    account = await find_account(db, name)
+    usable = account if account is not None and account.active else None
+    # Always one verification (against a dummy hash when there is no usable account), off the event
+    # loop: argon2 is meant to be slow.
+    password_hash = usable.password_hash if usable is not None else None
+    matches = await asyncio.to_thread(verify_password, password_hash, password)
+    if usable is None or not matches:
+        await record_failure(db, keys, settings.throttle, now)
         return InvalidCredentials()
-    account.failed_attempts, account.locked_until = 0, None
-    if account.password_hash is not None and needs_rehash(account.password_hash):
-        account.password_hash = hash_password(password)
-    db.add(account)
-    return account
-
-
-async def _count_failure(db: AsyncSession, account: Account, settings: AuthSettings, now: datetime) -> None:
-    # One atomic increment: concurrent guesses cannot slip extra attempts between a read and a write.
-    await db.exec(
-        update(Account)
-        .where(col(Account.id) == account.id)
-        .values(failed_attempts=col(Account.failed_attempts) + 1)
-    )
-    await db.refresh(account)
-    if account.failed_attempts >= settings.max_failures:
-        account.failed_attempts = 0
-        account.locked_until = now + timedelta(minutes=settings.lockout_minutes)
-        db.add(account)
+    await record_success(db, keys)
+    if usable.password_hash is not None and needs_rehash(usable.password_hash):
+        usable.password_hash = hash_password(password)
+        db.add(usable)
+    return usable
 
 
 def _checked_hash(password: str, settings: AuthSettings) -> str:

@@ -16,9 +16,11 @@ class InvalidCredentials(AuthenticationFailed):
     default_title = "Identifiant ou mot de passe incorrect."
 
 
-class AccountLocked(TooManyRequests):
-    default_code = "compte-verrouille"
-    default_title = "Trop d'échecs de connexion : ce compte est verrouillé pendant quelques minutes."
+class SignInThrottled(TooManyRequests):
+    # No account is ever locked (a stranger could lock a head out): attempts wait, longer after each
+    # failure, and ``retry_after`` says how long.
+    default_code = "connexion-ralentie"
+    default_title = "Trop d'échecs de connexion : patientez quelques instants avant de réessayer."
 
 
 class CsrfRejected(Forbidden):

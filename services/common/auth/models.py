@@ -50,8 +50,6 @@ class Account(SQLModel, table=True):
     role: str = Field(max_length=40)
     scopes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     active: bool = True
-    failed_attempts: int = 0
-    locked_until: datetime | None = Field(default=None, sa_column=Column(UtcDateTime(), nullable=True))
     created_at: datetime = Field(default_factory=utc_now, sa_column=Column(UtcDateTime(), nullable=False))
 
 
@@ -74,4 +72,15 @@ class WebSession(SQLModel, table=True):
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
-AUTH_MODELS: list[type[SQLModel]] = [Account, WebSession]
+class SignInThrottle(SQLModel, table=True):
+    """Failures counted for one key (hashed: a key holds a user name and an address)."""
+
+    __tablename__ = "auth_throttle"
+
+    key_hash: str = Field(sa_column=Column(String(64), primary_key=True))
+    failures: int = Field(default=0, sa_column=Column(Integer, nullable=False))
+    last_failure_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False, index=True))
+    blocked_until: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
+
+
+AUTH_MODELS: list[type[SQLModel]] = [Account, WebSession, SignInThrottle]

@@ -16,12 +16,14 @@ from datetime import datetime, timedelta
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.common.auth.models import Account, WebSession
+from services.common.auth.models import Account, SignInThrottle, WebSession
 from services.common.auth.settings import AuthSettings
 
 # Writing last_seen_at on every request would turn each page view into a write; a minute of
 # imprecision on the idle timeout is harmless.
 _TOUCH_INTERVAL = timedelta(minutes=1)
+# Longer than any sensible forgetting window of the throttle (an hour by default).
+_FAILURES_KEPT = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -105,8 +107,11 @@ async def close_all_sessions(db: AsyncSession, account_id: int) -> int:
 
 
 async def purge_expired(db: AsyncSession, now: datetime) -> int:
-    """Delete sessions past their absolute expiry; run it periodically."""
+    """Delete sessions past their absolute expiry, and sign-in failure counts a day old (user names
+    typed by strangers would pile up); run it periodically. Returns the sessions deleted."""
     result = await db.exec(delete(WebSession).where(col(WebSession.expires_at) <= now))
+    stale = now - _FAILURES_KEPT
+    await db.exec(delete(SignInThrottle).where(col(SignInThrottle.last_failure_at) < stale))
     return int(result.rowcount or 0)
 
 

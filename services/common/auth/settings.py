@@ -1,12 +1,14 @@
 """Settings of local accounts, sessions and the optional OIDC provider.
 
-A service nests :class:`AuthSettings` in its own settings (``GINWEB_AUTH__MAX_FAILURES=5``,
+A service nests :class:`AuthSettings` in its own settings (``GINWEB_AUTH__SESSION_IDLE_MINUTES=30``,
 ``SUPERVISION_AUTH__OIDC__ISSUER=https://…``). Every field has a safe default for the embedded setup.
 """
 
 from __future__ import annotations
 
 from pydantic import BaseModel, Field, SecretStr
+
+from services.common.auth.throttle import ThrottleSettings
 
 
 class OidcSettings(BaseModel):
@@ -38,7 +40,6 @@ class AuthSettings(BaseModel):
     session_idle_minutes: int = 30
     session_absolute_hours: int = 10
     anonymous_session_minutes: int = 30
-    max_failures: int = 5
-    lockout_minutes: int = 15
+    throttle: ThrottleSettings = ThrottleSettings()
     password_min_length: int = 12
     oidc: OidcSettings | None = None

@@ -9,7 +9,7 @@ Usage in a service::
 
     @router.post("/connexion")
     async def login(request: Request, username: Annotated[str, Form()], password: Annotated[str, Form()]):
-        account = await authenticate(sessions, username, password, settings.auth)
+        account = await authenticate(sessions, username, password, settings.auth, source=source_of(request))
         await auth.sign_in(request, account)               # new session id, new CSRF token
         ...
 

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from services.common.auth import InvalidCredentials, OidcFailed, authenticate, find_account
 from services.common.db import transaction
 from services.common.errors import DomainError
+from services.common.web import source_of
 from services.ginweb.deps import StateDep
 from services.ginweb.pages import render
 
@@ -29,9 +30,14 @@ async def login(
     password: Annotated[str, Form(max_length=200)],
 ) -> Response:
     try:
-        account = await authenticate(state.runtime.sessions, username, password, state.settings.auth)
+        account = await authenticate(
+            state.runtime.sessions, username, password, state.settings.auth, source=source_of(request)
+        )
     except DomainError as error:
-        return await render(request, state, "login.html", error.status, error=error.title, username=username)
+        page = await render(request, state, "login.html", error.status, error=error.title, username=username)
+        if "retry_after" in error.extensions:
+            page.headers["Retry-After"] = str(error.extensions["retry_after"])
+        return page
     await state.auth.sign_in(request, account)
     return RedirectResponse("/certificats", status_code=303)
 

@@ -8,16 +8,17 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from services.common.auth import (
-    AccountLocked,
     InvalidCredentials,
     OidcClient,
     OidcFailed,
+    SignInThrottled,
     WebAuth,
     authenticate,
     find_account,
 )
 from services.common.db import transaction
 from services.common.errors import DomainError, Forbidden
+from services.common.web import source_of
 from services.supervision.deps import StateDep, check_csrf, web_auth
 from services.supervision.routes.pages import TEMPLATES
 from services.supervision.scope import Supervisor
@@ -43,12 +44,17 @@ async def login(
     suite: Annotated[str, Form()] = "/",
 ) -> Response:
     try:
-        account = await authenticate(state.runtime.sessions, username, password, state.settings.auth)
+        account = await authenticate(
+            state.runtime.sessions, username, password, state.settings.auth, source=source_of(request)
+        )
         Supervisor.of(account.username, account.role, account.scopes)
-    except (InvalidCredentials, AccountLocked, Forbidden) as error:
+    except (InvalidCredentials, SignInThrottled, Forbidden) as error:
         visit = await auth.visit(request, create=True)
         oidc = state.settings.auth.oidc is not None
-        return _login_form(request, visit.csrf_token, suite, oidc=oidc, error=error, username=username)
+        form = _login_form(request, visit.csrf_token, suite, oidc=oidc, error=error, username=username)
+        if isinstance(error, SignInThrottled):
+            form.headers["Retry-After"] = str(error.extensions["retry_after"])
+        return form
     await auth.sign_in(request, account)
     return RedirectResponse(safe_next(suite), status_code=303)
 
