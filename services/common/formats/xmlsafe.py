@@ -1,15 +1,33 @@
 """Hardened XML parsing and the small lenient reading helpers every codec uses.
 
-Files come from schools, editors and the ministry's software, i.e. from outside: :func:`parse_xml` caps
-the size before anything else, refuses any DOCTYPE (so no entity expansion, no external entity and no DTD
-fetch can ever happen), never touches the network, caps the nesting depth, and checks that the bytes
-really are in the encoding the prolog declares.
+Files come from schools, editors and the ministry's software, i.e. from outside. :func:`prepare` does
+what must happen before any parser sees the bytes, :func:`hardened_parser` is the only parser
+configuration untrusted bytes ever meet, and :func:`parse_xml` chains them. The layers, each enough on
+its own to stop an entity or DTD from being fetched, and each tested on its own in
+``tests/formats/test_xmlsafe.py``:
+
+1. the size is capped before anything else;
+2. the encoding is settled first: a byte-order mark is removed (UTF-16 is transcoded to UTF-8, UTF-32 and
+   any encoding outside the few SIECLE files use are refused), NUL bytes are refused (they are not XML,
+   and they are how libxml2 would guess UTF-16 or UCS-4 on its own), and the encoding found is then
+   *imposed* on libxml2, so the parser reads exactly the characters the checks below read;
+3. the prolog of those bytes is scanned, and any markup declaration (``<!DOCTYPE``, ``<!ENTITY``…) before
+   the root is refused: no entity expansion, no external entity, no DTD can follow;
+4. the parser resolves no entity, loads no DTD and no external subset, never uses the network, and its
+   resolver refuses every URL libxml2 might still ask for (``file:``, ``http:``, anything);
+5. after parsing, a document that still declares a DTD is refused.
+
+The nesting depth is capped, and a file declared in one encoding must really be written in it. Never
+pass ``collect_ids=False`` to an lxml parser: lxml sets it through libxml2's ``loadsubset`` field, which
+libxml2 then reads as "load external parameter entities" (that is how a ``%p;`` pointing at
+``file:///dev/zero`` pinned the gateway).
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass
 from typing import NoReturn, cast
 
 from lxml import etree
@@ -22,11 +40,31 @@ DEFAULT_MAX_DEPTH = 64
 
 _DECLARATION = re.compile(rb"<\?xml\s[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]{1,40})[\"']")
 _BOMS = (
+    # UTF-32 first: its little-endian mark starts with UTF-16's.
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _SINGLE_BYTE_LATIN = {"iso8859_1", "iso8859_15", "cp1252"}
+# Python codec name -> the name imposed on libxml2. Nothing else reaches the parser: an encoding such as
+# UTF-7 or EBCDIC would let markup hide from the byte-level checks.
+_LIBXML2_NAMES = {
+    "utf_8": "UTF-8",
+    "ascii": "UTF-8",
+    "iso8859_1": "ISO-8859-1",
+    "iso8859_15": "ISO-8859-15",
+    "cp1252": "windows-1252",
+}
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Bytes checked by :func:`prepare`, and the encoding libxml2 must read them in."""
+
+    data: bytes
+    encoding: str
 
 
 def parse_xml(
@@ -42,26 +80,72 @@ def parse_xml(
     ``xml-doctype-interdit``, ``xml-entite-interdite``, ``xml-trop-profond`` or ``xml-mal-forme`` (with
     the line). The file name is kept as the document URL, so that later errors can name the file.
     """
-    if len(data) > max_bytes:
-        raise FileTooLarge(detail=f"{len(data)} octets pour {max_bytes} autorisés.", file=filename)
-    data = _checked_encoding(data, filename)
-    if _has_doctype(data):
-        raise FormatError(code=codes.XML_DOCTYPE_INTERDIT, file=filename, line=1)
-    root = _parse(data, filename)
+    prepared = prepare(data, filename=filename, max_bytes=max_bytes)
+    root = _parse(prepared, filename)
     if _declares_dtd(root.getroottree().docinfo):
         raise FormatError(code=codes.XML_DOCTYPE_INTERDIT, file=filename, line=1)
     _check_depth(root, max_depth, filename)
     return root
 
 
-def _checked_encoding(data: bytes, filename: str) -> bytes:
-    """The document as bytes in an ASCII-compatible encoding that agrees with its declaration."""
+def prepare(data: bytes, *, filename: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Prepared:
+    """Layers 1 to 3 above: what every parse of untrusted bytes starts with (the incremental one too)."""
+    if len(data) > max_bytes:
+        raise FileTooLarge(detail=f"{len(data)} octets pour {max_bytes} autorisés.", file=filename)
+    data, codec = _checked_encoding(data, filename)
+    if b"\x00" in data:
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        _fail_encoding(filename, "octet nul : ce n'est pas du XML (ou un encodage non déclaré).", line)
+    if _has_doctype(data):
+        raise FormatError(code=codes.XML_DOCTYPE_INTERDIT, file=filename, line=1)
+    return Prepared(data, _LIBXML2_NAMES[codec])
+
+
+class RefuseEverything(etree.Resolver):
+    """The parser's resolver: libxml2 may ask for no URL, whatever the scheme or the options."""
+
+    def __init__(self, filename: str | None = None) -> None:
+        super().__init__()
+        self.filename = filename
+
+    # lxml calls resolve(url, public_id, context); lxml-stubs forget the context.
+    def resolve(self, system_url: str, public_id: str, context: object) -> NoReturn:  # type: ignore[override]
+        # The error carries no path, so that a missing file and an existing one answer alike.
+        raise FormatError(
+            code=codes.XML_ENTITE_INTERDITE, detail="ressource externe refusée.", file=self.filename
+        )
+
+
+def hardened_parser(encoding: str, filename: str | None = None) -> etree.XMLParser:
+    """The parser configuration untrusted bytes meet (layer 4): see the module's docstring."""
+    parser = etree.XMLParser(
+        encoding=encoding,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        attribute_defaults=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+        remove_blank_text=True,
+    )
+    parser.resolvers.add(RefuseEverything(filename))
+    return parser
+
+
+def _checked_encoding(data: bytes, filename: str) -> tuple[bytes, str]:
+    """The document without byte-order mark, in an accepted ASCII-compatible encoding it really uses."""
     bom_encoding, body = _strip_bom(data)
+    if bom_encoding == "utf-32":
+        _fail_encoding(
+            filename, "l'UTF-32 n'est pas accepté : envoyez le fichier en ISO-8859-15 ou en UTF-8."
+        )
     declared = _declared_encoding(body if bom_encoding != "utf-16" else _utf16_head(body), filename)
     if bom_encoding == "utf-16":
         if declared not in (None, "utf_16"):
             _fail_encoding(filename, f"le fichier est en UTF-16 mais déclare un autre encodage ({declared}).")
-        return _transcode_utf16(data, filename)
+        return _transcode_utf16(data, filename), "utf_8"
     if bom_encoding == "utf-8" and declared not in (None, "utf_8"):
         _fail_encoding(
             filename, f"le fichier commence par une marque UTF-8 mais déclare un autre encodage ({declared})."
@@ -69,11 +153,15 @@ def _checked_encoding(data: bytes, filename: str) -> bytes:
     effective = declared or "utf_8"
     if effective.startswith(("utf_16", "utf_32")):
         _fail_encoding(filename, f"le fichier déclare un encodage {declared} sans marque d'ordre des octets.")
-    if effective == "utf_8":
-        _decode_or_fail(data, "utf-8", filename)
-    elif effective in _SINGLE_BYTE_LATIN and looks_like_utf8(data):
+    if effective not in _LIBXML2_NAMES:
+        _fail_encoding(
+            filename, f"encodage {declared} non accepté : envoyez le fichier en ISO-8859-15 ou en UTF-8."
+        )
+    if effective in ("utf_8", "ascii"):
+        _decode_or_fail(body, "utf-8", filename)
+    elif looks_like_utf8(body):
         _fail_encoding(filename, "le fichier déclare un encodage ISO-8859 mais il est écrit en UTF-8.")
-    return data
+    return body, effective
 
 
 def _strip_bom(data: bytes) -> tuple[str | None, bytes]:
@@ -144,7 +232,8 @@ def _fail_encoding(filename: str | None, detail: str, line: int | None = None) -
 
 
 def _has_doctype(data: bytes) -> bool:
-    """Whether a DOCTYPE precedes the root element (skipping the declaration, comments and PIs)."""
+    """Whether a DOCTYPE (or any ``<!`` declaration) precedes the root element (after the declaration,
+    comments and PIs)."""
     position = 0
     while True:
         position = _skip_blanks(data, position)
@@ -153,7 +242,8 @@ def _has_doctype(data: bytes) -> bool:
         elif data.startswith(b"<!--", position):
             position = _after(data, b"-->", position)
         else:
-            return data[position : position + 9].upper() == b"<!DOCTYPE"
+            # DOCTYPE in any case, and any other declaration libxml2 might accept there one day.
+            return data.startswith(b"<!", position)
 
 
 def _skip_blanks(data: bytes, position: int) -> int:
@@ -167,20 +257,11 @@ def _after(data: bytes, marker: bytes, position: int) -> int:
     return len(data) if end < 0 else end + len(marker)
 
 
-def _parse(data: bytes, filename: str) -> etree._Element:
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-        remove_blank_text=True,
-        collect_ids=False,
-    )
+def _parse(prepared: Prepared, filename: str) -> etree._Element:
     try:
-        return etree.fromstring(data, parser, base_url=filename)
+        return etree.fromstring(
+            prepared.data, hardened_parser(prepared.encoding, filename), base_url=filename
+        )
     except etree.XMLSyntaxError as error:
         raise _syntax_error(error, filename) from None
 
