@@ -168,12 +168,15 @@ def _problem_exit(problem: ProblemError) -> int:
 
 
 def open_client(args: argparse.Namespace) -> Client:
-    if args.p12:
-        certificate = Certificate.from_pkcs12(
-            args.p12, args.password or os.environ.get("NETSYNCHRO_P12_PASSWORD")
-        )
-    elif args.cert and args.key:
-        certificate = Certificate.from_pem(args.cert, args.key)
+    # What the command line names wins over the environment: `--cert/--key` over NETSYNCHRO_P12.
+    p12, cert, key = args.p12, args.cert, args.key
+    if not p12 and not (cert and key):
+        p12 = os.environ.get("NETSYNCHRO_P12")
+        cert, key = os.environ.get("NETSYNCHRO_CERT"), os.environ.get("NETSYNCHRO_KEY")
+    if p12:
+        certificate = Certificate.from_pkcs12(p12, args.password or os.environ.get("NETSYNCHRO_P12_PASSWORD"))
+    elif cert and key:
+        certificate = Certificate.from_pem(cert, key)
     else:
         raise Failure(
             EXIT_USAGE,
@@ -429,12 +432,12 @@ def parser() -> argparse.ArgumentParser:
         default=os.environ.get("NETSYNCHRO_URL", "https://localhost:8443"),
         help="adresse de la passerelle",
     )
-    common.add_argument("--p12", default=os.environ.get("NETSYNCHRO_P12"), help="certificat PKCS#12")
+    common.add_argument("--p12", help="certificat PKCS#12 (ou NETSYNCHRO_P12)")
     common.add_argument(
         "--password", default=None, help="mot de passe du PKCS#12 (ou NETSYNCHRO_P12_PASSWORD)"
     )
-    common.add_argument("--cert", default=os.environ.get("NETSYNCHRO_CERT"), help="certificat PEM")
-    common.add_argument("--key", default=os.environ.get("NETSYNCHRO_KEY"), help="clé PEM")
+    common.add_argument("--cert", help="certificat PEM (ou NETSYNCHRO_CERT)")
+    common.add_argument("--key", help="clé PEM (ou NETSYNCHRO_KEY)")
     common.add_argument("--ca", default=os.environ.get("NETSYNCHRO_CA"), help="autorité racine à croire")
     common.add_argument("--cursors", default=os.environ.get("NETSYNCHRO_CURSORS", str(_default_cursors())))
     common.add_argument("--json", action="store_true", help="un document JSON, pour les scripts")

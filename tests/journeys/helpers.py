@@ -5,14 +5,18 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import httpx
+from cryptography.hazmat.primitives.serialization import pkcs12
+from netsynchro import Certificate
 from playwright.sync_api import Page, expect
 
 from services.common.demo import DemoSchool, demo_schools
 from services.common.formats import edt_sts as edt
 from services.common.formats.edt_sts import write_edt_sts
+from services.common.identity import serial_hex
 from services.common.pull.seeding import DEMO_SEED
 from tests.journeys.platform import PASSWORD, RunningPlatform
 
@@ -84,3 +88,57 @@ def wait_for_sync(platform: RunningPlatform, sync_id: str, states: Iterable[str]
                     found = client.get(f"/api/syncs/{sync_id}").json()
                     return found
     raise AssertionError(f"supervision never saw {sync_id} in {wanted}")
+
+
+# -- GIN-WEB portal ------------------------------------------------------------------------------------
+def request_pkcs12(page: Page, folder: Path, product_label: str) -> tuple[Path, str]:
+    """Ask for a certificate delivered as a PKCS#12 file; returns the downloaded file and its password."""
+    page.get_by_role("link", name="Demander un certificat").click()
+    page.get_by_label("Logiciel (éditeur et produit habilités)").select_option(label=product_label)
+    return _download_pkcs12(page, folder, "Délivrer le certificat")
+
+
+def renew_as_pkcs12(page: Page, folder: Path) -> tuple[Path, str]:
+    """From a certificate's page: renew it, the new one delivered as a PKCS#12 file."""
+    page.get_by_role("link", name="Renouveler ce certificat").click()
+    return _download_pkcs12(page, folder, "Renouveler")
+
+
+def _download_pkcs12(page: Page, folder: Path, button: str) -> tuple[Path, str]:
+    page.get_by_label("Télécharger un fichier PKCS#12").check()
+    password = page.get_by_label("Mot de passe du fichier").input_value()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name=button, exact=True).click()
+    download = download_info.value
+    saved = folder / download.suggested_filename
+    download.save_as(saved)
+    return saved, password
+
+
+def serial_of_pkcs12(bundle: Path, password: str) -> str:
+    opened = pkcs12.load_pkcs12(bundle.read_bytes(), password.encode())
+    assert opened.cert is not None
+    return serial_hex(opened.cert.certificate.serial_number)
+
+
+def revoke(page: Page, platform: RunningPlatform, serial: str) -> None:
+    """From the portal: open the certificate, choose a reason, confirm, revoke."""
+    page.goto(f"{platform.ginweb_url}/certificats/{serial}")
+    page.get_by_label("Motif").select_option("keyCompromise")
+    page.get_by_label("Je confirme la révocation").check()
+    page.get_by_role("button", name="Révoquer le certificat").click()
+    expect(page.get_by_role("status")).to_contain_text("est révoqué")
+
+
+def refused_as_revoked(platform: RunningPlatform, certificate: Certificate) -> dict[str, Any]:
+    """Ask the gateway on one kept-alive connection until it refuses ``certificate`` as revoked (the
+    revocation reaches it through the bus); returns the problem it answered."""
+    context = certificate.ssl_context(platform.certs / "root-ca.pem")
+    with httpx.Client(base_url=platform.gateway_url, verify=context, timeout=30) as client:
+        for _ in range(2_000):
+            answer = client.get("/v1/moi")
+            if answer.status_code != 200:
+                problem: dict[str, Any] = answer.json()
+                assert problem["code"] == "certificat-revoque", problem
+                return problem
+    raise AssertionError("the gateway still accepts the revoked certificate")
