@@ -23,7 +23,9 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
-PROBLEM_TYPE_BASE = "https://netsynchro.example/problemes/"
+# A relative reference (RFC 9457 §3.1.1): it resolves against the answering service's own address, where
+# /docs/erreurs/<code> is the page of the error catalogue that explains the code.
+PROBLEM_TYPE_BASE = "/docs/erreurs/"
 
 
 class DomainError(Exception):

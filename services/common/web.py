@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
+from services.common.docs_pages import catalogue_router
 from services.common.errors import (
     PROBLEM_MEDIA_TYPE,
     DomainError,
@@ -117,3 +118,5 @@ def install_operational_routes(
         return JSONResponse({"status": "ready"})
 
     app.add_route("/metrics", metrics.endpoint, include_in_schema=False)
+    # Problem types are relative (/docs/erreurs/<code>): every service can explain its own codes.
+    app.include_router(catalogue_router())

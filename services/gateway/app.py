@@ -13,8 +13,10 @@ from services.common.import_bus import ensure_import_bus
 from services.common.metrics import HttpMetrics
 from services.common.web import ReadinessCheck, install_error_handlers, install_operational_routes
 from services.gateway.can_run import router as can_run_router
+from services.gateway.docs_routes import install_docs
 from services.gateway.identity_routes import router as identity_router
 from services.gateway.import_routes import router as import_router
+from services.gateway.openapi_doc import install_openapi
 from services.gateway.revocation import RevocationFeed
 from services.gateway.routes import router
 from services.gateway.settings import GatewaySettings
@@ -42,7 +44,10 @@ def create_app(settings: GatewaySettings, *, bus: Bus | None = None) -> FastAPI:
         if own_bus:
             await the_bus.close()
 
-    app = FastAPI(title="NetSynchro — passerelle des éditeurs", version="1", lifespan=lifespan)
+    # The default /docs and /redoc load their scripts from a CDN: docs_routes serves its own.
+    app = FastAPI(
+        title="NetSynchro — API des éditeurs", version="1", lifespan=lifespan, docs_url=None, redoc_url=None
+    )
     app.state.gateway = state
     install_error_handlers(app)
     install_operational_routes(
@@ -53,6 +58,8 @@ def create_app(settings: GatewaySettings, *, bus: Bus | None = None) -> FastAPI:
     app.include_router(import_router)
     app.include_router(status_router)
     app.include_router(can_run_router)
+    install_openapi(app)
+    install_docs(app)
     return app
 
 
