@@ -150,6 +150,9 @@ EXPLANATIONS: dict[str, Explanation] = {
         400, "La date est invalide.", "Dans un fichier : JJ/MM/AAAA ; dans l'API de supervision : ISO 8601."
     ),
     "import-non-retenu": _e(409, "Cet import n'est pas retenu pour validation.", "—"),
+    "decision-invalide": _e(400, "Choisissez « Approuver » ou « Rejeter ».", "—"),
+    "motif-manquant": _e(400, "Indiquez le motif de la décision.", "—"),
+    "motif-trop-long": _e(400, "Le motif de la décision est trop long.", "Raccourcissez-le."),
     "alerte-non-ouverte": _e(409, "Seule une alerte ouverte peut être prise en compte.", "—"),
     "alerte-deja-resolue": _e(409, "Cette alerte est déjà résolue.", "—"),
     "alerte-introuvable": _e(404, "Cette alerte n'existe pas.", "—"),
@@ -158,6 +161,7 @@ EXPLANATIONS: dict[str, Explanation] = {
     "identifiant-invalide": _e(400, "L'identifiant ne peut pas être vide.", "—"),
     "compte-existant": _e(409, "Ce compte existe déjà.", "—"),
     # GIN-WEB
+    "confirmation-requise": _e(400, "Cochez la case de confirmation : la révocation est définitive.", "—"),
     "csr-absente": _e(400, "Aucune demande de certificat (CSR) n'a été fournie.", "—"),
     "csr-trop-volumineux": _e(400, "Le fichier CSR est trop volumineux.", "—"),
     "csr-illisible": _e(400, "La demande de certificat n'est pas un CSR PEM lisible.", "—"),

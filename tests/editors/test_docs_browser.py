@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, Page, Route, async_playwright, expect
+from playwright.async_api import Browser, ConsoleMessage, Page, Route, async_playwright, expect
 
 from services.common.problem_catalogue import catalogue
 from services.common.sandbox import SANDBOX_UAI
@@ -46,6 +46,11 @@ class Offline:
     def __init__(self) -> None:
         self.outside: list[str] = []
         self.local: list[str] = []
+        self.refused_by_policy: list[str] = []  # what the security headers' CSP blocked
+
+    def console(self, message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            self.refused_by_policy.append(message.text)
 
     async def handle(self, route: Route) -> None:
         url = route.request.url
@@ -62,7 +67,9 @@ async def offline_page(browser: Browser) -> tuple[Page, Offline]:
     context = await browser.new_context(ignore_https_errors=True, locale="fr-FR")
     offline = Offline()
     await context.route("**/*", offline.handle)
-    return await context.new_page(), offline
+    page = await context.new_page()
+    page.on("console", offline.console)
+    return page, offline
 
 
 async def operations(platform: Platform) -> list[tuple[str, str]]:
@@ -83,6 +90,7 @@ async def test_swagger_ui_loads_offline_and_lists_every_route(platform: Platform
     await expect(page.get_by_text("Ce que prouve mon certificat")).to_be_visible()
     await expect(page.get_by_text("Who Am I")).to_have_count(0)
     assert offline.outside == []
+    assert offline.refused_by_policy == []
     assert any(url.endswith("swagger-ui-bundle.js") for url in offline.local)
 
 
@@ -102,6 +110,7 @@ async def test_overview_lists_every_route_and_links_the_catalogue(
     await page.get_by_role("link", name="curseur-perime").click()
     await expect(page.get_by_text(catalogue()["curseur-perime"].advice)).to_be_visible()
     assert offline.outside == []
+    assert offline.refused_by_policy == []
 
 
 async def test_references_offer_every_xsd_a_sample_of_each_flow_and_the_product_table(
@@ -119,6 +128,7 @@ async def test_references_offer_every_xsd_a_sample_of_each_flow_and_the_product_
     assert b"<BEE_STRUCTURES" in data
     assert SANDBOX_UAI.encode() in data
     assert offline.outside == []
+    assert offline.refused_by_policy == []
 
 
 async def test_every_xsd_and_sample_downloads_and_each_sample_satisfies_its_xsd(platform: Platform) -> None:

@@ -10,14 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import APIRouter
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel
 
 from services.common.errors import NotFound
 from services.common.problem_catalogue import RECORD, CatalogueEntry, catalogue
 
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+_HERE = Path(__file__).resolve().parent
+TEMPLATE_DIR = _HERE / "templates"
 TEMPLATES = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=select_autoescape(["html"]))
 STATUS_NAMES = {
     RECORD: "Ligne d'un rapport d'import",
@@ -60,6 +61,11 @@ def _read(entry: CatalogueEntry) -> CodeRead:
 
 def catalogue_router() -> APIRouter:
     router = APIRouter(prefix="/docs", include_in_schema=False)
+
+    @router.get("/erreurs/style/docs.css")
+    async def stylesheet() -> Response:
+        # A file, not an inline <style>: the security headers' policy allows only this origin's files.
+        return Response((_HERE / "static" / "docs.css").read_bytes(), media_type="text/css")
 
     @router.get("/erreurs.json")
     async def codes_json() -> list[CodeRead]:
