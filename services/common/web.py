@@ -58,7 +58,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def on_validation_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, RequestValidationError)
-        problem = InvalidInput(detail="; ".join(_describe(e) for e in error.errors()))
+        problem = validation_problem(error)
         handler = request.app.exception_handlers.get(DomainError, on_domain_error)
         response: Response = await handler(request, problem)
         return response
@@ -86,6 +86,11 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(HTTPException, on_framework_error)
     app.add_exception_handler(Exception, on_unexpected)
+
+
+def validation_problem(error: RequestValidationError) -> InvalidInput:
+    """The ``400 requete-invalide`` problem of a request the framework could not validate."""
+    return InvalidInput(detail="; ".join(_describe(e) for e in error.errors()))
 
 
 def _describe(error: dict[str, object]) -> str:

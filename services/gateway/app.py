@@ -5,13 +5,21 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
 
 from services.common import subjects
 from services.common.bus import Bus
 from services.common.import_bus import ensure_import_bus
 from services.common.metrics import HttpMetrics
-from services.common.web import ReadinessCheck, install_error_handlers, install_operational_routes
+from services.common.web import (
+    ReadinessCheck,
+    install_error_handlers,
+    install_operational_routes,
+    problem_response,
+    validation_problem,
+)
 from services.gateway.can_run import router as can_run_router
 from services.gateway.docs_routes import install_docs
 from services.gateway.identity_routes import router as identity_router
@@ -50,6 +58,7 @@ def create_app(settings: GatewaySettings, *, bus: Bus | None = None) -> FastAPI:
     )
     app.state.gateway = state
     install_error_handlers(app)
+    _journal_invalid_requests(app, state)
     install_operational_routes(
         app, HttpMetrics("gateway"), readiness=lambda: [_bus_ready(the_bus), _trust_ready(state.trust)]
     )
@@ -61,6 +70,22 @@ def create_app(settings: GatewaySettings, *, bus: Bus | None = None) -> FastAPI:
     install_openapi(app)
     install_docs(app)
     return app
+
+
+def _journal_invalid_requests(app: FastAPI, state: GatewayState) -> None:
+    """A request the framework refuses (``?simulation=maybe``, a 201-character ``Idempotency-Key``,
+    ``format=pdf``) is a refused sync like any other: its answer names the sync id opened by the
+    exchange, and supervision records it under that id."""
+
+    async def on_invalid_request(request: Request, error: Exception) -> Response:
+        assert isinstance(error, RequestValidationError)
+        problem = validation_problem(error)
+        exchange = getattr(request.state, "exchange", None)
+        if exchange is not None:
+            await state.recorder.refused(exchange, problem)
+        return problem_response(problem, request)
+
+    app.add_exception_handler(RequestValidationError, on_invalid_request)
 
 
 def _bus_ready(bus: Bus):  # type: ignore[no-untyped-def]

@@ -75,6 +75,7 @@ def exchange_for(flow: Flow) -> Any:
         exchange = Exchange(new_sync_id(), flow.name, flow.direction, uai=uai.upper(), year=annee)
         sync_id_var.set(exchange.sync_id)
         request.state.sync_id = exchange.sync_id
+        request.state.exchange = exchange  # so that a request the framework refuses is journaled too
         try:
             exchange.identity = authenticate(request, state)
             ensure_year(annee)

@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse
 
-from services.common.errors import DomainError, PayloadTooLarge
+from services.common.errors import DomainError, InvalidInput, PayloadTooLarge
 from services.gateway import flows
 from services.gateway.deps import StateDep, exchange_for
 from services.gateway.flows import Flow
@@ -69,6 +69,7 @@ async def _push(
     simulation: bool,
 ) -> JSONResponse:
     try:
+        _check_key(idempotency_key)
         check_media_type(content_type)
         data = await _body(request)
     except DomainError as error:
@@ -78,6 +79,16 @@ async def _push(
     body = sync_read(status)
     headers = {"Location": body.statut_url, "Sync-Id": body.sync_id}
     return JSONResponse(body.model_dump(mode="json"), status_code=200 if simulation else 202, headers=headers)
+
+
+def _check_key(key: str | None) -> None:
+    # An empty key is no key: taken as one, it made every later push with an empty key a 409. It is
+    # refused rather than ignored, since a client sending it meant to be protected against retries.
+    if key is not None and not key.strip():
+        raise InvalidInput(
+            "L'en-tête Idempotency-Key est vide : donnez une clé (1 à 200 caractères) ou omettez l'en-tête.",
+            code="idempotence-cle-vide",
+        )
 
 
 async def _body(request: Request) -> bytes:

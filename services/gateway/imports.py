@@ -23,7 +23,11 @@ from services.common import subjects
 from services.common.errors import Conflict, DomainError, InvalidInput, UnsupportedMedia
 from services.common.events import SyncState
 from services.common.formats import edt_sts, import_eleves
-from services.common.formats.xmlsafe import expect_root, parse_xml, required_child
+from services.common.formats import errors as format_codes
+from services.common.formats.checking import parse_at
+from services.common.formats.errors import FormatError
+from services.common.formats.identifiers import check_uai
+from services.common.formats.xmlsafe import Scan, required_child, scan_xml
 from services.common.formats.zipsafe import looks_like_zip, read_zip_member
 from services.common.import_bus import queue_job, request_json, store_payload
 from services.common.import_report import report_of
@@ -47,6 +51,15 @@ MAX_PUSH_BYTES = 64 * 1024 * 1024  # the formats' own cap on an XML file
 SIMULATION_TIMEOUT = 120.0  # a dry run of a large lycée's timetable takes seconds, not minutes
 _MEDIA_TYPES = {"application/xml", "text/xml", "application/zip", "application/x-zip-compressed"}
 _ROOTS = {"emploi-du-temps": edt_sts.ROOT, "liens-eleves-groupes": import_eleves.ROOT}
+# Most elements of one name a pushed file may hold (any other name: DEFAULT_MAX_PER_ELEMENT, 100,000).
+# A links file has a GROUPE (and its three children) per pupil and group: a 5,000-pupil cité scolaire
+# with 40 groups each stays under the cap.
+_MAX_PER_ELEMENT = {
+    "liens-eleves-groupes": {
+        name: 200_000 for name in ("GROUPE", "CODE_GROUPE", "DATE_DEBUT_GROUPE", "DATE_FIN_GROUPE")
+    },
+    "emploi-du-temps": {},
+}
 
 
 @dataclass(frozen=True)
@@ -96,14 +109,26 @@ async def receive_push(state: GatewayState, exchange: Exchange, push: Push) -> I
 
 
 def check_file(push: Push, uai: str, year: int) -> None:
-    """Refuse what is not a file of the flow for this school and year (runs in a thread: it parses)."""
+    """Refuse what is not a file of the flow for this school and year (runs in a thread: it parses).
+
+    The file is read incrementally (:func:`.xmlsafe.scan_xml`): only ``PARAMETRES`` is kept, whatever
+    the file holds, and element counts are capped per name. ``UAJ`` must be a UAI as the ministry writes
+    it (upper case, right check letter), the rule the import worker applies too: a lower-case UAJ is
+    refused here with ``uai-invalide`` rather than accepted here and rejected later.
+    """
     name, xml = f"{push.flow.name}.xml", push.data
     if looks_like_zip(xml):
         name, xml = read_zip_member(xml, filename=f"{push.flow.name}.zip")
-    root = parse_xml(xml, filename=name, max_bytes=MAX_PUSH_BYTES)
-    expect_root(root, _ROOTS[push.flow.name])
-    parametres = required_child(root, "PARAMETRES")
-    file_uai = _header(required_child(parametres, "UAJ"), "CODE").upper()
+    scan = scan_xml(
+        xml,
+        filename=name,
+        keep="PARAMETRES",
+        max_bytes=MAX_PUSH_BYTES,
+        max_per_element=_MAX_PER_ELEMENT[push.flow.name],
+    )
+    parametres = _parametres(scan, _ROOTS[push.flow.name], name)
+    uaj = required_child(parametres, "UAJ")
+    file_uai = parse_at(uaj, _header(uaj, "CODE"), check_uai)
     file_year = _header(required_child(parametres, "ANNEE_SCOLAIRE"), "ANNEE")
     if file_uai != uai:
         raise InvalidInput(
@@ -114,6 +139,24 @@ def check_file(push: Push, uai: str, year: int) -> None:
         raise InvalidInput(
             f"Le fichier porte sur l'année {file_year}, envoyé pour {year}.", code="annee-non-concordante"
         )
+
+
+def _parametres(scan: Scan, root: str, filename: str) -> etree._Element:
+    if scan.root != root:
+        raise FormatError(
+            code=format_codes.RACINE_INATTENDUE,
+            detail=f"élément racine « {scan.root} » au lieu de « {root} ».",
+            file=filename,
+            path=f"/{scan.root}",
+        )
+    if scan.kept is None:
+        raise FormatError(
+            code=format_codes.ELEMENT_MANQUANT,
+            detail="élément « PARAMETRES » absent.",
+            file=filename,
+            path=f"/{root}",
+        )
+    return scan.kept
 
 
 def _header(elem: etree._Element, attribute: str) -> str:

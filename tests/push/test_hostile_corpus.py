@@ -1,8 +1,8 @@
 """The hostile-input corpus against both push endpoints (issue 15): every DOCTYPE and entity case of
 ``tests/formats/test_xmlsafe_layers.py`` in every byte-order-mark and encoding variant, bare and zipped,
-and zip bombs. Each case must be answered (the client's bound detects a hang, it measures nothing) with
-its status and stable code, journaled by supervision under the sync id the answer names, and change
-nothing in STS or BEE."""
+zip bombs, and a file with a million elements of one name. Each case must be answered (the client's
+bound detects a hang, it measures nothing) with its status and stable code, journaled by supervision
+under the sync id the answer names, and change nothing in STS or BEE."""
 
 from __future__ import annotations
 
@@ -45,7 +45,16 @@ def _cases(root: str) -> list[tuple[str, bytes, str, str]]:
             if variant in ZIPPED_VARIANTS:
                 cases.append((f"{case}/{variant}/zip", archive(("f.xml", body)), "application/zip", code))
     cases.append(("zip-bomb", _bomb("f.xml", 200), "application/zip", "zip-bombe"))
+    if root == "EDT_STS":
+        cases.append(("a-million-salle-cours", _many_rooms(), "application/xml", "xml-trop-d-elements"))
     return cases
+
+
+def _many_rooms() -> bytes:
+    """The issue's valid-looking 29 MB EDT_STS with 1,000,000 SALLE_COURS (the cap is per element name)."""
+    head = f"<EDT_STS><PARAMETRES><UAJ>{UAI}</UAJ><ANNEE_SCOLAIRE>{YEAR}</ANNEE_SCOLAIRE></PARAMETRES>"
+    rooms = b"<SALLE_COURS>S1</SALLE_COURS>" * 1_000_000
+    return head.encode() + b"<DONNEES>" + rooms + b"</DONNEES></EDT_STS>"
 
 
 async def _fingerprints(editor: httpx.AsyncClient) -> tuple[str, str]:

@@ -23,6 +23,7 @@ XML_MAL_FORME = "xml-mal-forme"
 XML_DOCTYPE_INTERDIT = "xml-doctype-interdit"
 XML_ENTITE_INTERDITE = "xml-entite-interdite"
 XML_TROP_PROFOND = "xml-trop-profond"
+XML_TROP_D_ELEMENTS = "xml-trop-d-elements"
 FICHIER_TROP_VOLUMINEUX = "fichier-trop-volumineux"
 ENCODAGE_INVALIDE = "encodage-invalide"
 RACINE_INATTENDUE = "racine-inattendue"
@@ -47,6 +48,7 @@ TITLES: dict[str, str] = {
     XML_DOCTYPE_INTERDIT: "Le fichier contient une déclaration DOCTYPE, refusée par sécurité.",
     XML_ENTITE_INTERDITE: "Le fichier fait référence à une entité XML non autorisée.",
     XML_TROP_PROFOND: "Le fichier XML contient trop de niveaux d'imbrication.",
+    XML_TROP_D_ELEMENTS: "Le fichier contient trop d'éléments d'une même sorte.",
     FICHIER_TROP_VOLUMINEUX: "Le fichier dépasse la taille autorisée.",
     ENCODAGE_INVALIDE: "L'encodage des caractères est invalide ou ne correspond pas à sa déclaration.",
     RACINE_INATTENDUE: "Ce fichier n'est pas du type attendu.",

@@ -27,8 +27,10 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
-from typing import NoReturn, cast
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, NoReturn, cast
 
 from lxml import etree
 
@@ -37,6 +39,10 @@ from services.common.formats.errors import FileTooLarge, FormatError
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 DEFAULT_MAX_DEPTH = 64
+DEFAULT_MAX_PER_ELEMENT = 100_000
+"""The most elements of one name :func:`scan_xml` lets through unless told otherwise (the largest lycée's
+timetable has a few thousand ``COURS``; its links file a few tens of thousands of ``GROUPE``)."""
+_SCAN_CHUNK = 64 * 1024
 
 _DECLARATION = re.compile(rb"<\?xml\s[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]{1,40})[\"']")
 _BOMS = (
@@ -116,22 +122,128 @@ class RefuseEverything(etree.Resolver):
         )
 
 
+_HARDENED: dict[str, Any] = {  # Any: lxml-stubs type each keyword apart
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "dtd_validation": False,
+    "attribute_defaults": False,
+    "huge_tree": False,
+    "remove_comments": True,
+    "remove_pis": True,
+    "remove_blank_text": True,
+}
+
+
 def hardened_parser(encoding: str, filename: str | None = None) -> etree.XMLParser:
     """The parser configuration untrusted bytes meet (layer 4): see the module's docstring."""
-    parser = etree.XMLParser(
-        encoding=encoding,
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        attribute_defaults=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-        remove_blank_text=True,
-    )
+    parser = etree.XMLParser(encoding=encoding, **_HARDENED)
     parser.resolvers.add(RefuseEverything(filename))
     return parser
+
+
+@dataclass
+class Scan:
+    """What :func:`scan_xml` read of a document: its root's tag, the first child of the root named
+    ``keep`` (with its subtree, in the document: paths and lines stay right), and how many elements of
+    each name it holds."""
+
+    root: str
+    kept: etree._Element | None = None
+    counts: Counter[str] = field(default_factory=Counter)
+
+
+def scan_xml(
+    data: bytes,
+    *,
+    filename: str,
+    keep: str,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+    max_per_element: Mapping[str, int] | None = None,
+    default_max_per_element: int = DEFAULT_MAX_PER_ELEMENT,
+) -> Scan:
+    """Check a whole untrusted document as :func:`parse_xml` does, without ever holding its tree.
+
+    The same layers and the same errors, read incrementally by a pull parser of the same configuration:
+    each element is dropped once read, so memory stays that of the bytes whatever the file holds. More
+    than ``max_per_element[name]`` (or ``default_max_per_element``) elements of one name is
+    ``xml-trop-d-elements``, raised at the first one too many.
+    """
+    prepared = prepare(data, filename=filename, max_bytes=max_bytes)
+    parser = etree.XMLPullParser(
+        events=("start", "end"), base_url=filename, encoding=prepared.encoding, **_HARDENED
+    )
+    parser.resolvers.add(RefuseEverything(filename))
+    walk = _Walk(filename, keep, max_depth, max_per_element or {}, default_max_per_element)
+    etree.clear_error_log()  # the thread's log, from which _feed_error reads this parse's first error
+    try:
+        parser.feed(b"")  # so that an empty document fails as such
+        for offset in range(0, len(prepared.data), _SCAN_CHUNK):
+            parser.feed(prepared.data[offset : offset + _SCAN_CHUNK])
+            walk.events(parser.read_events())
+        root = parser.close()
+    except etree.XMLSyntaxError as error:
+        raise _feed_error(error, filename) from None
+    walk.events(parser.read_events())
+    if _declares_dtd(root.getroottree().docinfo):
+        raise FormatError(code=codes.XML_DOCTYPE_INTERDIT, file=filename, line=1)
+    return Scan(root=str(root.tag), kept=walk.kept, counts=walk.counts)
+
+
+@dataclass
+class _Walk:
+    filename: str
+    keep: str
+    max_depth: int
+    limits: Mapping[str, int]
+    default_limit: int
+    depth: int = 0
+    keeping: etree._Element | None = None
+    kept: etree._Element | None = None
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def events(self, events: Iterable[tuple[str, object]]) -> None:
+        for event, elem in events:
+            assert isinstance(elem, etree._Element)  # only start and end events are asked for
+            if event == "start":
+                self._start(elem)
+            else:
+                self._end(elem)
+
+    def _start(self, elem: etree._Element) -> None:
+        self.depth += 1
+        if self.depth > self.max_depth:
+            detail = f"plus de {self.max_depth} niveaux."
+            raise FormatError(
+                code=codes.XML_TROP_PROFOND, detail=detail, file=self.filename, line=line_of(elem)
+            )
+        tag = str(elem.tag)
+        if self.depth == 2 and tag == self.keep and self.kept is None:
+            self.keeping = elem
+        self.counts[tag] += 1
+        limit = self.limits.get(tag, self.default_limit)
+        if self.counts[tag] > limit:
+            raise FormatError(
+                code=codes.XML_TROP_D_ELEMENTS,
+                detail=f"plus de {limit} éléments « {tag} ».",
+                file=self.filename,
+                line=line_of(elem),
+            )
+
+    def _end(self, elem: etree._Element) -> None:
+        self.depth -= 1
+        if self.keeping is not None:  # inside the element kept, or at its end
+            if elem is self.keeping:
+                self.kept, self.keeping = elem, None
+            return
+        if self.depth >= 1:
+            # Drop what was read: the element's content, and the siblings already done before it.
+            elem.clear()
+            parent, previous = elem.getparent(), elem.getprevious()
+            while parent is not None and previous is not None and previous is not self.kept:
+                parent.remove(previous)
+                previous = elem.getprevious()
 
 
 def _checked_encoding(data: bytes, filename: str) -> tuple[bytes, str]:
@@ -266,9 +378,20 @@ def _parse(prepared: Prepared, filename: str) -> etree._Element:
         raise _syntax_error(error, filename) from None
 
 
-def _syntax_error(error: etree.XMLSyntaxError, filename: str) -> FormatError:
-    message = str(error.msg or error)
-    line = error.lineno or None
+def _feed_error(error: etree.XMLSyntaxError, filename: str) -> FormatError:
+    # A feed parser's exception may say only "no element found": its log has the first real error.
+    errors = error.error_log.filter_from_errors()  # type: ignore[attr-defined]  # missing from lxml-stubs
+    first = next(iter(errors), None)
+    if first is None:
+        return _syntax_error(error, filename)
+    return _syntax_error(error, filename, first.message, first.line)
+
+
+def _syntax_error(
+    error: etree.XMLSyntaxError, filename: str, message: str | None = None, line: int | None = None
+) -> FormatError:
+    message = message or str(error.msg or error)
+    line = line or error.lineno or None
     if "Excessive depth" in message:
         return FormatError(code=codes.XML_TROP_PROFOND, file=filename, line=line)
     if "ntity" in message and "not defined" in message:
