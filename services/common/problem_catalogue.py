@@ -120,6 +120,11 @@ EXPLANATIONS: dict[str, Explanation] = {
         "Cette clé d'idempotence a déjà servi pour un autre fichier.",
         "Une clé par fichier : réutilisez-la seulement pour renvoyer le même fichier.",
     ),
+    "idempotence-cle-vide": _e(
+        400,
+        "L'en-tête Idempotency-Key est vide.",
+        "Donnez une clé (1 à 200 caractères, une par fichier) ou omettez l'en-tête.",
+    ),
     "fichier-autre-etablissement": _e(400, "Le fichier porte sur un autre établissement.", "—"),
     "fichier-inattendu": _e(400, "Ce service ne charge pas ce type de fichier.", "—"),
     "fichier-import-introuvable": _e(404, "Le fichier de cet import n'est plus disponible.", "Renvoyez-le."),
