@@ -18,13 +18,13 @@ from pydantic import BaseModel
 from services.common import subjects
 from services.common.errors import DomainError
 from services.common.events import Direction, SyncState
-from services.common.ids import new_sync_id
 from services.common.import_bus import request_json
 from services.common.imports import LINKS_FLOW, SchoolImportState, SchoolStateRequest, links_blocker
+from services.common.openapi import problem_responses
 from services.common.rollover import RolloverStatus, flow_blocker
 from services.common.rollover_bus import fetch_status
 from services.gateway import flows
-from services.gateway.deps import StateDep, authenticate, ensure_own_school, ensure_year
+from services.gateway.deps import StateDep, authenticate, ensure_own_school, ensure_year, new_exchange
 from services.gateway.flows import Flow
 from services.gateway.state import GatewayState
 from services.gateway.sync import Exchange
@@ -45,19 +45,19 @@ class FlowsRead(BaseModel):
 
 
 async def open_exchange(request: Request, uai: str, annee: int, state: StateDep) -> Exchange:
-    exchange = Exchange(new_sync_id(), "flux", Direction.NONE, uai=uai.upper(), year=annee)
+    exchange = new_exchange("flux", Direction.NONE, uai, annee)
     request.state.sync_id = exchange.sync_id
     try:
         exchange.identity = authenticate(request, state)
         ensure_year(annee)
-        ensure_own_school(exchange.identity, exchange.uai or "")
+        ensure_own_school(exchange.identity, uai.upper())
     except DomainError as error:
         await state.recorder.refused(exchange, error)
         raise
     return exchange
 
 
-@router.get("/flux")
+@router.get("/flux", responses=problem_responses(403))
 async def runnable_flows(state: StateDep, exchange: Annotated[Exchange, Depends(open_exchange)]) -> FlowsRead:
     uai, year = exchange.uai or "", exchange.year or 0
     sts, bee, rollover = await asyncio.gather(

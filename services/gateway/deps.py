@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 
 from services.common.errors import AuthenticationFailed, DomainError, Forbidden, InvalidInput
+from services.common.events import Direction
 from services.common.formats.identifiers import is_valid_uai
 from services.common.identity import EditorIdentity, identity_from_certificate
 from services.common.ids import new_sync_id
@@ -68,18 +69,27 @@ def ensure_year(year: int) -> None:
         raise InvalidInput(f"L'année scolaire « {year} » est invalide.", code="annee-invalide")
 
 
+def new_exchange(flow: str, direction: Direction, uai: str, annee: int) -> Exchange:
+    """The exchange a request opens. What the path says is journaled only when well-formed: the refusal
+    of `/etablissements/x.y/annees/99999999999999999999` must not carry values the journal cannot store
+    (a year past any integer column) or route (a dot in a NATS subject)."""
+    named = uai.upper() if is_valid_uai(uai.upper()) else None
+    year = annee if MIN_YEAR <= annee <= MAX_YEAR else None
+    return Exchange(new_sync_id(), flow, direction, uai=named, year=year)
+
+
 def exchange_for(flow: Flow) -> Any:
     """A dependency opening the exchange for ``flow``: a refusal is recorded before it is raised."""
 
     async def open_exchange(request: Request, uai: str, annee: int, state: StateDep) -> Exchange:
-        exchange = Exchange(new_sync_id(), flow.name, flow.direction, uai=uai.upper(), year=annee)
+        exchange = new_exchange(flow.name, flow.direction, uai, annee)
         sync_id_var.set(exchange.sync_id)
         request.state.sync_id = exchange.sync_id
         request.state.exchange = exchange  # so that a request the framework refuses is journaled too
         try:
             exchange.identity = authenticate(request, state)
             ensure_year(annee)
-            ensure_own_school(exchange.identity, exchange.uai or "")
+            ensure_own_school(exchange.identity, uai.upper())
             ensure_flow_allowed(exchange.identity.product, flow, state.trust.product_flows)
         except DomainError as error:
             await state.recorder.refused(exchange, error)

@@ -14,15 +14,31 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse
 
 from services.common.errors import DomainError, InvalidInput, PayloadTooLarge
+from services.common.openapi import problem_responses
 from services.gateway import flows
 from services.gateway.deps import StateDep, exchange_for
 from services.gateway.flows import Flow
-from services.gateway.import_status import sync_read
+from services.gateway.import_status import SyncRead, sync_read
 from services.gateway.imports import MAX_PUSH_BYTES, Push, check_media_type, receive_push
 from services.gateway.state import GatewayState
 from services.gateway.sync import Exchange
 
-router = APIRouter(prefix="/v1/etablissements/{uai}/annees/{annee}")
+_FILE = {"schema": {"type": "string", "format": "binary"}}
+# The body is read as it comes (streamed, size-capped), so FastAPI cannot infer it: declared here.
+PUSH_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "Le fichier XML (ISO-8859-15 ou UTF-8) ou son zip",
+        "content": {"application/xml": _FILE, "text/xml": _FILE, "application/zip": _FILE},
+    }
+}
+router = APIRouter(
+    prefix="/v1/etablissements/{uai}/annees/{annee}",
+    responses={
+        200: {"model": SyncRead, "description": "Simulation : le verdict"},
+        **problem_responses(403, 404, 409, 413, 415),
+    },
+)
 
 SimulationQuery = Annotated[
     bool, Query(description="1 : simulation (verdict et rapport, rien n'est modifié)")
@@ -31,7 +47,13 @@ KeyHeader = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200
 ContentTypeHeader = Annotated[str | None, Header(alias="Content-Type")]
 
 
-@router.post("/emploi-du-temps", status_code=202, summary="Import EDT_STS (annule et remplace)")
+@router.post(
+    "/emploi-du-temps",
+    status_code=202,
+    summary="Import EDT_STS (annule et remplace)",
+    response_model=SyncRead,
+    openapi_extra=PUSH_BODY,
+)
 async def push_timetable(
     request: Request,
     state: StateDep,
@@ -45,7 +67,13 @@ async def push_timetable(
     )
 
 
-@router.post("/liens-eleves-groupes", status_code=202, summary="Import IMPORT_ELEVES (liens élèves-groupes)")
+@router.post(
+    "/liens-eleves-groupes",
+    status_code=202,
+    summary="Import IMPORT_ELEVES (liens élèves-groupes)",
+    response_model=SyncRead,
+    openapi_extra=PUSH_BODY,
+)
 async def push_links(
     request: Request,
     state: StateDep,

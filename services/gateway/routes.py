@@ -9,19 +9,29 @@ since a cursor; ``If-None-Match`` with the last ``ETag`` for a ``304`` when noth
 # No `from __future__ import annotations` here: FastAPI must see the endpoints' annotations evaluated,
 # and those built in _export_endpoint close over their flow.
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import Response, StreamingResponse
 
 from services.common.exports import ExportFormat
+from services.common.openapi import problem_responses
 from services.gateway import flows
 from services.gateway.deps import StateDep, exchange_for
 from services.gateway.exports import ExportOptions, etags, negotiate, serve_export
 from services.gateway.flows import Flow
 from services.gateway.sync import Exchange
 
-router = APIRouter(prefix="/v1/etablissements/{uai}/annees/{annee}")
+_FILE = {"schema": {"type": "string", "format": "binary"}}
+EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "Le fichier (XML ISO-8859-15 par défaut, zip ou JSON selon `format` ou Accept)",
+        "content": {"application/xml": _FILE, "application/zip": _FILE, "application/json": {"schema": {}}},
+    },
+    304: {"description": "Rien n'a changé depuis l'ETag envoyé dans If-None-Match"},
+    **problem_responses(403, 404, 409),
+}
+router = APIRouter(prefix="/v1/etablissements/{uai}/annees/{annee}", responses=EXPORT_RESPONSES)
 
 FormatQuery = Annotated[
     ExportFormat | None, Query(alias="format", description="xml (défaut), zip (comme SIECLE) ou json")

@@ -18,6 +18,7 @@ from services.common.bus import Bus
 from services.common.db import transaction
 from services.common.errors import DomainError
 from services.common.metrics import HttpMetrics
+from services.common.openapi import install_openapi
 from services.common.pki import CertificateAuthority
 from services.common.runtime import open_runtime, readiness_of
 from services.common.web import install_error_handlers, install_operational_routes, problem_response
@@ -48,6 +49,7 @@ def create_app(settings: GinwebSettings, *, bus: Bus | None = None) -> FastAPI:
     app = FastAPI(title="NetSynchro — GIN-WEB", version="1", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.ginweb = None
     install_error_handlers(app)
+    install_openapi(app)
     app.add_exception_handler(DomainError, _portal_error)
     app.add_middleware(SessionCookieMiddleware)
     install_operational_routes(

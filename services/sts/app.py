@@ -11,6 +11,7 @@ from services.common import subjects
 from services.common.bus import Bus
 from services.common.export_worker import export_handler
 from services.common.metrics import HttpMetrics
+from services.common.openapi import install_openapi
 from services.common.runtime import open_runtime, readiness_of
 from services.common.web import install_error_handlers, install_operational_routes
 from services.sts import rollover
@@ -42,5 +43,6 @@ def create_app(settings: StsSettings, *, bus: Bus | None = None) -> FastAPI:
     app.state.runtime = None
     app.state.journal = exporter.journal
     install_error_handlers(app)
+    install_openapi(app)
     install_operational_routes(app, HttpMetrics("sts"), readiness_of(lambda: app.state.runtime))
     return app

@@ -16,6 +16,7 @@ from services.common import subjects
 from services.common.auth import OidcClient, SessionCookieMiddleware, WebAuth
 from services.common.bus import Bus, ConsumerSpec
 from services.common.metrics import HttpMetrics
+from services.common.openapi import install_openapi
 from services.common.runtime import Runtime, open_runtime, readiness_of
 from services.common.web import install_error_handlers, install_operational_routes
 from services.supervision.alerts.engine import AlertEngine
@@ -70,6 +71,8 @@ def create_app(settings: SupervisionSettings, *, bus: Bus | None = None) -> Fast
     app.state.web_auth = WebAuth(settings.auth, sessions=lambda request: request.app.state.runtime.sessions)
     app.add_middleware(SessionCookieMiddleware)
     install_error_handlers(app)
+    # Every API route needs a bearer token or a signed-in session.
+    install_openapi(app, every_operation=(401,))
     install_page_handlers(app)
     install_operational_routes(app, HttpMetrics("supervision"), readiness_of(lambda: app.state.runtime))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

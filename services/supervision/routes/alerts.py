@@ -7,10 +7,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 
 from services.common.db import transaction
+from services.common.openapi import problem_responses
 from services.supervision.alerts import lifecycle
 from services.supervision.alerts.engine import utc_now
 from services.supervision.deps import ScopeDep, SessionDep, StateDep, SupervisorDep, check_csrf
 from services.supervision.models import AlertRecord
+from services.supervision.routes.params import RowId
 from services.supervision.schemas import AlertRead
 from services.supervision.scope import Supervisor
 from services.supervision.state import SupervisionState
@@ -30,13 +32,17 @@ async def alerts(
     return [AlertRead.model_validate(alert) for alert in found]
 
 
-@router.post("/{alert_id}/acknowledge", dependencies=[Depends(check_csrf)])
-async def acknowledge(alert_id: int, who: SupervisorDep, state: StateDep) -> AlertRead:
+@router.post(
+    "/{alert_id}/acknowledge", dependencies=[Depends(check_csrf)], responses=problem_responses(403, 404, 409)
+)
+async def acknowledge(alert_id: RowId, who: SupervisorDep, state: StateDep) -> AlertRead:
     return AlertRead.model_validate(await act_on_alert(state, lifecycle.acknowledge, alert_id, who))
 
 
-@router.post("/{alert_id}/resolve", dependencies=[Depends(check_csrf)])
-async def resolve(alert_id: int, who: SupervisorDep, state: StateDep) -> AlertRead:
+@router.post(
+    "/{alert_id}/resolve", dependencies=[Depends(check_csrf)], responses=problem_responses(403, 404, 409)
+)
+async def resolve(alert_id: RowId, who: SupervisorDep, state: StateDep) -> AlertRead:
     return AlertRead.model_validate(await act_on_alert(state, lifecycle.resolve, alert_id, who))
 
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.common.import_bus import ensure_import_bus, queue_job
+from services.common.openapi import problem_responses
 from services.supervision.approvals import MAX_REASON, decision_for, decision_msg_id
 from services.supervision.deps import SessionDep, StateDep, SupervisorDep, check_csrf
 from services.supervision.queries import get_sync
@@ -56,7 +57,12 @@ async def send_decision(
     return DecisionRead(sync_id=sync_id, approuve=approve, decide_par=who.display_name, motif=job.reason)
 
 
-@router.post("/syncs/{sync_id}/decision", status_code=202, dependencies=[Depends(check_csrf)])
+@router.post(
+    "/syncs/{sync_id}/decision",
+    status_code=202,
+    dependencies=[Depends(check_csrf)],
+    responses=problem_responses(403, 404, 409, 503),
+)
 async def decide(
     session: SessionDep, who: SupervisorDep, state: StateDep, sync_id: str, body: DecisionWrite
 ) -> DecisionRead:

@@ -29,7 +29,7 @@ from services.supervision.diagnosis import Diagnosis, diagnose_group
 from services.supervision.queries import PageRequest, SyncFilter, get_sync, list_syncs
 from services.supervision.routes.alerts import act_on_alert
 from services.supervision.routes.approvals import send_decision
-from services.supervision.routes.params import SyncFilterDep
+from services.supervision.routes.params import RowId, SyncFilterDep
 from services.supervision.schools import current_school_year, school_overview
 from services.supervision.scope import Supervisor
 from services.supervision.templating import build_templates
@@ -258,7 +258,7 @@ async def alerts_page(
 
 
 @router.post("/alertes/{alert_id}/{action}", dependencies=[Depends(check_csrf)])
-async def alert_action(alert_id: int, action: str, who: PageSupervisorDep, state: StateDep) -> Response:
+async def alert_action(alert_id: RowId, action: str, who: PageSupervisorDep, state: StateDep) -> Response:
     act = {"prendre-en-compte": lifecycle.acknowledge, "resoudre": lifecycle.resolve}.get(action)
     if act is not None:
         await act_on_alert(state, act, alert_id, who)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import Depends, Query
+from fastapi import Depends, Path, Query
 
 from services.common.errors import InvalidInput
 from services.supervision.deps import ScopeDep
@@ -64,3 +64,5 @@ def as_utc(moment: datetime | None) -> datetime | None:
 
 
 SyncFilterDep = Annotated[SyncFilter, Depends(sync_filter)]
+# A row id as the databases store it (PostgreSQL's INTEGER): a larger one is a 400, never a 500.
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 
 from services.common.academies import Academie
 from services.common.diagnosis import GroupQuestion, QualityReport
+from services.common.openapi import problem_responses
 from services.supervision.deps import ScopeDep, SessionDep, StateDep
 from services.supervision.diagnosis import diagnose_group
 from services.supervision.schemas import (
@@ -26,7 +27,7 @@ router = APIRouter(prefix="/api/schools")
 Year = Annotated[int | None, Query(ge=2000, le=2100)]
 
 
-@router.get("/{uai}")
+@router.get("/{uai}", responses=problem_responses(403))
 async def school(session: SessionDep, scope: ScopeDep, uai: str) -> SchoolRead:
     overview = await school_overview(session, uai, scope)
     return SchoolRead(
@@ -38,13 +39,13 @@ async def school(session: SessionDep, scope: ScopeDep, uai: str) -> SchoolRead:
     )
 
 
-@router.get("/{uai}/quality")
+@router.get("/{uai}/quality", responses=problem_responses(403, 503))
 async def quality(scope: ScopeDep, state: StateDep, uai: str, year: Year = None) -> QualityReport:
     uai, _ = checked_school(uai, scope)
     return await state.diagnosis.quality_report(uai, year or current_school_year(date.today()))
 
 
-@router.get("/{uai}/diagnosis/group")
+@router.get("/{uai}/diagnosis/group", responses=problem_responses(403, 503))
 async def group_diagnosis(
     session: SessionDep,
     scope: ScopeDep,

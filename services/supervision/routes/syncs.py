@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from services.common.academies import ACADEMIES, academie_by_slug
+from services.common.openapi import problem_responses
 from services.supervision import stats
 from services.supervision.alerts.engine import utc_now
 from services.supervision.deps import ScopeDep, SessionDep, StateDep, SupervisorDep
@@ -31,7 +32,7 @@ router = APIRouter(prefix="/api")
 DIMENSIONS: tuple[stats.Dimension, ...] = ("editor", "flow", "academie")
 
 
-@router.get("/syncs")
+@router.get("/syncs", responses=problem_responses(403))
 async def syncs(
     session: SessionDep,
     scope: ScopeDep,
@@ -53,7 +54,7 @@ async def syncs(
     )
 
 
-@router.get("/syncs/{sync_id}")
+@router.get("/syncs/{sync_id}", responses=problem_responses(404))
 async def sync_detail(session: SessionDep, scope: ScopeDep, sync_id: str) -> SyncDetail:
     found = await get_sync(session, sync_id, scope)
     return SyncDetail(
@@ -86,7 +87,7 @@ async def statistics(
     )
 
 
-@router.get("/late-schools")
+@router.get("/late-schools", responses=problem_responses(403))
 async def late_schools(
     session: SessionDep,
     scope: ScopeDep,
