@@ -24,6 +24,17 @@ from services.gateway.state import GatewayState
 from services.gateway.sync import Exchange
 
 _FILE = {"schema": {"type": "string", "format": "binary"}}
+SIMULATION_EXAMPLE = {
+    "sync_id": "01JE8Z6Q3X4M2N7P9R5T0V1W2Y",
+    "flux": "emploi-du-temps",
+    "uai": "0319999A",
+    "annee": 2026,
+    "etat": "validated",
+    "simulation": True,
+    "compteurs": {},
+    "rapport": [],
+    "statut_url": "/v1/syncs/01JE8Z6Q3X4M2N7P9R5T0V1W2Y",
+}
 # The body is read as it comes (streamed, size-capped), so FastAPI cannot infer it: declared here.
 PUSH_BODY = {
     "requestBody": {
@@ -35,7 +46,11 @@ PUSH_BODY = {
 router = APIRouter(
     prefix="/v1/etablissements/{uai}/annees/{annee}",
     responses={
-        200: {"model": SyncRead, "description": "Simulation : le verdict"},
+        200: {
+            "model": SyncRead,
+            "description": "Simulation (`?simulation=1`) : le verdict et le rapport, rien n'est modifié",
+            "content": {"application/json": {"example": SIMULATION_EXAMPLE}},
+        },
         **problem_responses(403, 404, 409, 413, 415),
     },
 )
