@@ -129,6 +129,8 @@ async def revoke(
     reason: Annotated[str, Form(max_length=40)],
     confirme: Annotated[str, Form(max_length=3)] = "",
 ) -> Response:
+    if reason not in certificates.REASONS:  # a tampered form: refused, not revoked as "unspecified"
+        raise InvalidInput("Ce motif de révocation n'existe pas.", code="motif-invalide")
     async with unit_of_work(state) as db:
         certificate = await certificates.school_certificate(db, head.uai, serial)
         if confirme != "oui":  # revocation is final: the head ticks the box saying they know it

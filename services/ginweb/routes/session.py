@@ -34,7 +34,15 @@ async def login(
             state.runtime.sessions, username, password, state.settings.auth, source=source_of(request)
         )
     except DomainError as error:
-        page = await render(request, state, "login.html", error.status, error=error.title, username=username)
+        page = await render(
+            request,
+            state,
+            "login.html",
+            error.status,
+            error=error.title,
+            error_code=error.code,
+            username=username,
+        )
         if "retry_after" in error.extensions:
             page.headers["Retry-After"] = str(error.extensions["retry_after"])
         return page
