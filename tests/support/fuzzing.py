@@ -65,3 +65,41 @@ def fuzz(
         except (Exception, BaseExceptionGroup) as failure:  # every operation is tried; all are listed
             failures.append(f"{operation.label}: {failure}")
     return failures
+
+
+def fuzz_stateful(
+    document: dict[str, Any],
+    base_url: str,
+    session: requests.Session,
+    *,
+    max_examples: int = 10,
+    steps: int = 4,
+    **request_options: Any,
+) -> str | None:
+    """Sequences following the document's links (a list, then the item it names…); the failure, if any."""
+    schema = schemathesis.openapi.from_dict(document)
+
+    class Machine(schema.as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case: schemathesis.Case[Any]) -> dict[str, Any]:
+            return {"base_url": base_url, "session": session, "timeout": 20, **request_options}
+
+        def validate_response(
+            self, response: Any, case: schemathesis.Case[Any], *_: Any, **kwargs: Any
+        ) -> None:
+            case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs)
+
+    bounded = settings(
+        max_examples=max_examples,
+        stateful_step_count=steps,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+        report_multiple_bugs=False,
+    )
+    try:
+        Machine.run(settings=bounded)
+    except (Exception, BaseExceptionGroup) as failure:
+        return str(failure)
+    return None

@@ -10,8 +10,9 @@ from typing import Any
 import httpx
 import requests
 
-from tests.supervision.support import TOKENS
-from tests.support.fuzzing import fuzz
+from services.common.localnats import NatsProcess
+from tests.supervision.support import TOKENS, TOULOUSE_SCHOOL, connected_bus, event, publish
+from tests.support.fuzzing import fuzz, fuzz_stateful
 from tests.web.conftest import Platform
 
 EXAMPLES = 12
@@ -59,3 +60,23 @@ async def test_ginweb_answers_as_its_document_says(platform: Platform) -> None:
         fuzz, document, platform.stack.ginweb_url, requests.Session(), max_examples=EXAMPLES
     )
     assert failures == [], "\n\n".join(failures)
+
+
+async def test_supervision_follows_its_links_statefully(platform: Platform, fresh_nats: NatsProcess) -> None:
+    """From the journal to a sync, to its school and its decision: each step as documented."""
+    syncs = [event(TOULOUSE_SCHOOL), event(TOULOUSE_SCHOOL, flow="structures")]
+    async with connected_bus(fresh_nats.url) as bus:
+        await publish(bus, syncs)
+    await platform.supervision.wait_for_syncs(2)
+    async with httpx.AsyncClient(base_url=platform.supervision.url) as client:
+        document = await document_of(client)
+    links = document["paths"]["/api/syncs"]["get"]["responses"]["200"]["links"]
+    assert set(links) == {"detail"}
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {TOKENS['toulouse']}"
+    asked: list[str] = []
+    session.hooks["response"].append(lambda response, *_, **__: asked.append(response.request.path_url))
+    failure = await asyncio.to_thread(fuzz_stateful, document, platform.supervision.url, session)
+    assert failure is None, failure
+    # The link was followed: a real sync's detail was asked for, with the id the list answered.
+    assert {f"/api/syncs/{s.sync_id}" for s in syncs} & set(asked)

@@ -59,6 +59,7 @@ async def send_decision(
 
 @router.post(
     "/syncs/{sync_id}/decision",
+    operation_id="sync_decision",
     status_code=202,
     dependencies=[Depends(check_csrf)],
     responses=problem_responses(403, 404, 409, 503),

@@ -27,7 +27,7 @@ router = APIRouter(prefix="/api/schools")
 Year = Annotated[int | None, Query(ge=2000, le=2100)]
 
 
-@router.get("/{uai}", responses=problem_responses(403))
+@router.get("/{uai}", operation_id="school", responses=problem_responses(403))
 async def school(session: SessionDep, scope: ScopeDep, uai: str) -> SchoolRead:
     overview = await school_overview(session, uai, scope)
     return SchoolRead(

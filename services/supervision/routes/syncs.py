@@ -29,10 +29,18 @@ from services.supervision.schemas import (
 )
 
 router = APIRouter(prefix="/api")
+# OpenAPI links: what a client (and Schemathesis' stateful run) can follow from one answer to the next.
+SYNC_LIST_LINKS = {
+    "detail": {"operationId": "sync_detail", "parameters": {"sync_id": "$response.body#/items/0/sync_id"}}
+}
+SYNC_DETAIL_LINKS = {
+    "school": {"operationId": "school", "parameters": {"uai": "$response.body#/uai"}},
+    "decision": {"operationId": "sync_decision", "parameters": {"sync_id": "$response.body#/sync_id"}},
+}
 DIMENSIONS: tuple[stats.Dimension, ...] = ("editor", "flow", "academie")
 
 
-@router.get("/syncs", responses=problem_responses(403))
+@router.get("/syncs", responses={**problem_responses(403), 200: {"links": SYNC_LIST_LINKS}})
 async def syncs(
     session: SessionDep,
     scope: ScopeDep,
@@ -54,7 +62,11 @@ async def syncs(
     )
 
 
-@router.get("/syncs/{sync_id}", responses=problem_responses(404))
+@router.get(
+    "/syncs/{sync_id}",
+    operation_id="sync_detail",
+    responses={**problem_responses(404), 200: {"links": SYNC_DETAIL_LINKS}},
+)
 async def sync_detail(session: SessionDep, scope: ScopeDep, sync_id: str) -> SyncDetail:
     found = await get_sync(session, sync_id, scope)
     return SyncDetail(
