@@ -25,7 +25,7 @@ from netsynchro.errors import (
     ServerError,
     TransportError,
 )
-from netsynchro.models import Export, PushReceipt, SyncStatus
+from netsynchro.models import Export, PushReceipt, ReportEntry, SyncStatus
 from netsynchro.retry import RetryPolicy
 
 __all__ = [
@@ -45,6 +45,7 @@ __all__ = [
     "PushReceipt",
     "RateLimitedError",
     "RefusedError",
+    "ReportEntry",
     "RetryPolicy",
     "ServerError",
     "SyncStatus",

@@ -37,7 +37,7 @@ from netsynchro.errors import (
     RefusedError,
     TransportError,
 )
-from netsynchro.models import Export, SyncStatus
+from netsynchro.models import Export, ReportEntry, SyncStatus
 from netsynchro.progress import ProgressBar
 
 EXIT_USAGE, EXIT_REFUSED, EXIT_NOT_NOW, EXIT_REJECTED, EXIT_FAILED = 2, 3, 4, 5, 6
@@ -357,20 +357,16 @@ def render_status(status: dict[str, Any]) -> str:
         lines.append(f"  raison : {status['raison']}")
     if status.get("compteurs"):
         lines.append("  " + ", ".join(f"{count_label(k)} {v}" for k, v in status["compteurs"].items()))
-    report = status.get("rapport", [])
+    report = [ReportEntry.from_json(entry) for entry in status.get("rapport", [])]
     if report:
         lines.append(f"  {len(report)} problème(s) :")
     for problem in report:
-        line = problem.get("line") or problem.get("ligne")
-        where = f"ligne {line}" if line else "ligne ?"
-        path = problem.get("path") or problem.get("chemin")
-        lines.append(
-            f"  {where} : [{problem.get('code')}] {problem.get('title') or problem.get('message', '')}"
-        )
-        if problem.get("detail"):
-            lines.append(f"      {problem['detail']}")
-        if path:
-            lines.append(f"      à {path}")
+        where = f"ligne {problem.line}" if problem.line is not None else "ligne ?"
+        lines.append(f"  {where} : [{problem.code}] {problem.title}")
+        if problem.detail:
+            lines.append(f"      {problem.detail}")
+        if problem.path:
+            lines.append(f"      à {problem.path}")
     return "\n".join(lines)
 
 

@@ -44,10 +44,47 @@ class PushReceipt:
 
 
 @dataclass(frozen=True)
+class ReportEntry:
+    """One problem of an import's per-record report, as ``GET /v1/syncs/{id}`` gives it in ``rapport``.
+
+    The same fields as the platform's ``services.common.contracts.ReportEntry`` (checked by the
+    platform's contract tests): the SDK carries no dependency on the platform's code."""
+
+    code: str
+    title: str
+    detail: str | None = None
+    path: str | None = None
+    line: int | None = None
+    record: str | None = None
+
+    @classmethod
+    def from_json(cls, entry: dict[str, Any]) -> ReportEntry:
+        return cls(
+            code=str(entry["code"]),
+            title=str(entry["title"]),
+            detail=entry.get("detail"),
+            path=entry.get("path"),
+            line=entry.get("line"),
+            record=entry.get("record"),
+        )
+
+    @property
+    def where(self) -> str:
+        """ "ligne 12, /EDT_STS/…" (empty for a problem of the whole file)."""
+        parts = [f"ligne {self.line}" if self.line is not None else "", self.path or ""]
+        return ", ".join(part for part in parts if part)
+
+
+@dataclass(frozen=True)
 class SyncStatus:
     sync_id: str
     state: str
     raw: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def report(self) -> list[ReportEntry]:
+        """The per-record report (empty when the import had no problem)."""
+        return [ReportEntry.from_json(entry) for entry in self.raw.get("rapport", [])]
 
     @property
     def is_final(self) -> bool:

@@ -11,6 +11,7 @@ from services.bee import rollover, rollover_copy
 from services.common import subjects
 from services.common.academies import Academie
 from services.common.bus import Bus
+from services.common.contracts import RolloverDetails
 from services.common.db import transaction
 from services.common.errors import InvalidInput
 from services.common.formats.bee_nomenclatures import read_bee_nomenclatures
@@ -61,7 +62,9 @@ class BeeRolloverHandlers:
             )
 
         step = Step.CHARGEMENT_NOMENCLATURES
-        return await attempt(self._bus, step, None, command.year, run, academie=command.academie)
+        return await attempt(
+            self._bus, step, None, command.year, run, RolloverDetails(academie=command.academie)
+        )
 
     async def bascule(self, command: BeeBascule) -> BeeBasculeReport:
         academie, schools = await self._schools(command)

@@ -15,8 +15,9 @@ from sqlalchemy import JSON, DateTime
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.common.contracts import ReportEntry
 from services.common.events import SyncState
-from services.common.imports import ImportJob, ImportStatus, Outcome, ReportEntry
+from services.common.imports import ImportJob, ImportStatus, Outcome
 
 _OPEN_STATES = {SyncState.QUEUED.value, SyncState.WAITING.value, SyncState.VALIDATED.value}
 

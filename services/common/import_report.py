@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from services.common.contracts import ReportEntry
 from services.common.errors import DomainError
 from services.common.formats.errors import FormatError, FormatErrors
 from services.common.formats.xmlsafe import element_path, line_of, parse_xml
-from services.common.imports import ReportEntry
 
 
 @dataclass(frozen=True)
@@ -50,9 +50,21 @@ def locate(xml: bytes, filename: str, findings: Sequence[Finding]) -> list[Repor
                 detail=finding.detail,
                 path=element_path(elem) if elem is not None else None,  # type: ignore[arg-type]
                 line=line_of(elem) if elem is not None else None,  # type: ignore[arg-type]
+                record=record_name(elem) if elem is not None else None,  # type: ignore[arg-type]
             )
         )
     return entries
+
+
+# The attributes that identify a record in the SIECLE/STS files, in the order they are preferred.
+_KEYS = ("CODE", "ID", "ELEVE_ID", "CODE_STRUCTURE", "CODE_MATIERE")
+
+
+def record_name(elem: etree._Element) -> str:
+    """ "DIVISION 3A": the element's name and its identifying attribute, as the file spells them."""
+    tag = str(etree.QName(elem).localname)
+    key = next((str(elem.get(name)) for name in _KEYS if elem.get(name)), None)
+    return f"{tag} {key}" if key else tag
 
 
 def report_of(error: DomainError) -> list[ReportEntry]:

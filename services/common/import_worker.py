@@ -30,6 +30,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.common import subjects
 from services.common.bus import Bus, ConsumerSpec, TransientFailure
+from services.common.contracts import ImportDetails, ReportEntry
 from services.common.db import SessionFactory, transaction
 from services.common.errors import DomainError
 from services.common.events import SyncState
@@ -260,13 +261,14 @@ class ImportWorker:
         """The event of the row's state, with its counts and report (derived id: sent once)."""
         state = SyncState(row.state)
         counts = {key: value for key, value in row.counts.items() if isinstance(value, int)}
-        details: dict[str, Any] = {"report": row.report} if row.report else {}
-        if state is SyncState.HELD and row.changes:
-            details["changes"] = row.changes  # what the supervisor weighs before deciding
+        report = [ReportEntry.model_validate(entry) for entry in row.report]
+        # A held import carries what it would change: what the supervisor weighs before deciding.
+        changes = row.changes if state is SyncState.HELD else {}
+        details = ImportDetails(report=report, changes=changes) if report or changes else None
         label = f"waiting.{row.waits}" if state is SyncState.WAITING else state.value
         if row.simulation:
+            details = ImportDetails(report=report, simulation=True, verdict=state)
             state, label = SyncState.SERVED, "simulation"
-            details |= {"simulation": True, "verdict": row.state}
         event = job.event(state, label, counts=counts, message=row.reason, details=details)
         await publish_event(self.bus, event)
 

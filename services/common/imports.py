@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from services.common.contracts import Contract, ReportEntry
 from services.common.events import Direction, SyncEvent, SyncState
 
 TIMETABLE_FLOW = "emploi-du-temps"
@@ -52,7 +53,7 @@ class ImportSettings(BaseModel):
     pause_seconds: float = 0.0
 
 
-class ImportJob(BaseModel):
+class ImportJob(Contract):
     """A job of the IMPORTS stream: an import to run, or a decision on a held one."""
 
     sync_id: str
@@ -118,17 +119,7 @@ def derived_event_id(sync_id: str, label: str) -> str:
     return sync_id[:10] + tail
 
 
-class ReportEntry(BaseModel):
-    """One problem of the per-record report: stable code, French title, where in the file."""
-
-    code: str
-    title: str
-    detail: str | None = None
-    path: str | None = None
-    line: int | None = None
-
-
-class ImportStatus(BaseModel):
+class ImportStatus(Contract):
     """A sync of a push as its service (or the gateway, for a refused file) knows it."""
 
     sync_id: str
@@ -145,11 +136,11 @@ class ImportStatus(BaseModel):
     mis_a_jour_le: datetime | None = None
 
 
-class StatusRequest(BaseModel):
+class StatusRequest(Contract):
     sync_id: str
 
 
-class SchoolStateRequest(BaseModel):
+class SchoolStateRequest(Contract):
     """``before_seq``: only the jobs queued before this IMPORTS sequence count as pending."""
 
     uai: str
@@ -157,7 +148,7 @@ class SchoolStateRequest(BaseModel):
     before_seq: int | None = None
 
 
-class SchoolImportState(BaseModel):
+class SchoolImportState(Contract):
     """A school year as one service's sequencing sees it (answer of ``<service>.imports.school``)."""
 
     service: str
@@ -221,7 +212,7 @@ def verdict(outcome: Outcome, settings: ImportSettings, *, approved: bool) -> tu
     return SyncState.APPLIED, None
 
 
-class StructureSnapshot(BaseModel):
+class StructureSnapshot(Contract):
     """sts → bee: a school year's divisions and groups, whole, as BEE's Structures file holds them
     (``bee_structures.Division`` / ``Groupe`` in JSON form), at a per-school ``version``."""
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from services.common.contracts import RolloverDetails
 from services.common.errors import Conflict, DomainError, NotFound
 from services.common.events import Direction, SyncEvent, SyncState
 from services.common.ids import new_sync_id
@@ -259,7 +260,7 @@ class StepOutcome(BaseModel):
             statut=error.status,
         )
 
-    def event(self, **details: Any) -> SyncEvent:
+    def event(self, details: RolloverDetails | None = None) -> SyncEvent:
         """The sync event supervision shows for this attempt."""
         return SyncEvent(
             sync_id=self.sync_id,

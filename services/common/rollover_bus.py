@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from services.common import subjects
 from services.common.bus import Bus
+from services.common.contracts import RolloverDetails
 from services.common.diagnosis import decode_reply, encode_answer, encode_problem
 from services.common.errors import DomainError, InvalidInput, NotFound, Unavailable
 from services.common.ids import new_ulid
@@ -93,21 +94,21 @@ async def attempt(
     uai: str | None,
     year: int,
     run: Callable[[], Awaitable[StepOutcome]],
-    **details: Any,
+    details: RolloverDetails | None = None,
 ) -> StepOutcome:
     """Run a step; a refusal becomes an outcome too. Either way supervision is told."""
     try:
         outcome = await run()
     except DomainError as error:
         outcome = StepOutcome.refused(step, uai, year, error)
-    await publish_outcome(bus, outcome, **details)
+    await publish_outcome(bus, outcome, details)
     return outcome
 
 
-async def publish_outcome(bus: Bus, outcome: StepOutcome, **details: Any) -> None:
+async def publish_outcome(bus: Bus, outcome: StepOutcome, details: RolloverDetails | None = None) -> None:
     """Tell supervision. The step is already committed: a bus that stays down past the publish's own
     retries loses the event, never the step (logged)."""
-    event = outcome.event(**details)
+    event = outcome.event(details)
     try:
         await bus.publish_durable(
             subjects.sync_event_subject(event.uai or "", event.state.value),

@@ -19,6 +19,7 @@ from fastapi.responses import Response, StreamingResponse
 from services.common.bus import ChunkedReply
 from services.common.bus.chunks import request_chunks
 from services.common.bus.consumers import SYNC_ID_HEADER
+from services.common.contracts import ExportDetails
 from services.common.errors import DomainError
 from services.common.events import SyncEvent, SyncState
 from services.common.exports import ExportFormat, ExportHead, ExportRequest
@@ -157,12 +158,12 @@ def _served(exchange: Exchange, head: ExportHead, tail: dict[str, Any], *, from_
         payload_sha256=tail.get("sha256"),
         counts=tail.get("counts", {}),
         cursor=head.cursor,
-        details={
-            "format": head.content_type,
-            "type_export": head.kind.value,
-            "fichier": head.filename,
-            "cache_passerelle": from_cache,
-        },
+        details=ExportDetails(
+            format=head.content_type,
+            type_export=head.kind.value,
+            fichier=head.filename,
+            cache_passerelle=from_cache,
+        ),
     )
 
 

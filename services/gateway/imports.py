@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from services.common import subjects
+from services.common.contracts import ImportDetails
 from services.common.errors import Conflict, DomainError, InvalidInput, UnsupportedMedia
 from services.common.events import SyncState
 from services.common.formats import edt_sts, import_eleves
@@ -229,7 +230,7 @@ async def _record_refusal(state: GatewayState, exchange: Exchange, push: Push, e
             message=error.title,
             payload_bytes=job.payload_bytes,
             payload_sha256=job.payload_sha256,
-            details={"report": [entry.model_dump(exclude_none=True) for entry in report]},
+            details=ImportDetails(report=report, simulation=push.simulation),
         )
     )
 

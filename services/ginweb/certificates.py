@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.common import subjects
 from services.common.auth import check_strength
+from services.common.contracts import CertificateAction
 from services.common.identity import identity_from_certificate
 from services.common.pki import CertificateAuthority, RevokedEntry, certificates_pem, pkcs12_bundle
 from services.common.trustfeed import CertificateRevoked
@@ -142,8 +143,8 @@ def mark_renewed(
     new.replaces = old.serial
     db.add_all([old, new])
     audit.record_certificate(
-        db, new, "renouvellement", f"Certificat {old.serial} renouvelé par {new.serial}",
-        remplace=old.serial, fin_recouvrement=old.grace_until.isoformat(),
+        db, new, CertificateAction.RENEWED, f"Certificat {old.serial} renouvelé par {new.serial}",
+        replaces=old.serial, overlap_until=old.grace_until,
     )  # fmt: skip
 
 
@@ -163,7 +164,11 @@ async def revoke(
     )  # fmt: skip
     enqueue(db, subjects.revocation_subject(certificate.serial), event.model_dump(mode="json"), event.msg_id)
     audit.record_certificate(
-        db, certificate, "revocation", f"Certificat révoqué par {actor} : {REASONS[reason]}", motif=reason
+        db,
+        certificate,
+        CertificateAction.REVOKED,
+        f"Certificat révoqué par {actor} : {REASONS[reason]}",
+        reason=reason,
     )
     return certificate
 
@@ -229,7 +234,9 @@ async def _record(
     db.add(record)
     await db.flush()
     label = "CSR" if method is IssuanceMethod.CSR else method.value
-    audit.record_certificate(db, record, "emission", f"Certificat délivré ({label}) par {head.username}")
+    audit.record_certificate(
+        db, record, CertificateAction.ISSUED, f"Certificat délivré ({label}) par {head.username}"
+    )
     return record
 
 

@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.common import subjects
 from services.common.auth import utc_now
+from services.common.contracts import AccreditationAction
 from services.common.errors import Conflict, InvalidInput
 from services.common.pki.profile import is_valid_slug
 from services.common.products import DEFAULT_PRODUCT_FLOWS
@@ -29,7 +30,9 @@ async def add_editor(db: AsyncSession, editor_id: str, name: str, *, actor: str)
     editor = Editor(id=editor_id, name=name or editor_id)
     db.add(editor)
     await db.flush()
-    await _announce(db, editor, "ajout", f"Éditeur {editor_id} ajouté au registre", actor)
+    await _announce(
+        db, editor, AccreditationAction.EDITOR_ADDED, f"Éditeur {editor_id} ajouté au registre", actor
+    )
     return editor
 
 
@@ -47,7 +50,9 @@ async def add_product(
     product = Product(id=product_id, editor_id=editor.id, name=name or product_id, flows=sorted(set(flows)))
     db.add(product)
     await db.flush()
-    await _announce(db, editor, "produit", f"Produit {product_id} ajouté pour {editor_id}", actor)
+    await _announce(
+        db, editor, AccreditationAction.PRODUCT_ADDED, f"Produit {product_id} ajouté pour {editor_id}", actor
+    )
     return product
 
 
@@ -57,7 +62,7 @@ async def set_accreditation(db: AsyncSession, editor_id: str, *, active: bool, a
     editor = await _editor(db, editor_id)
     editor.active, editor.changed_at = active, utc_now()
     db.add(editor)
-    action = "retablissement" if active else "retrait"
+    action = AccreditationAction.REINSTATED if active else AccreditationAction.WITHDRAWN
     verb = "rétablie" if active else "retirée"
     await _announce(db, editor, action, f"Habilitation de {editor_id} {verb}", actor)
     return editor
@@ -91,7 +96,9 @@ async def announce_all(db: AsyncSession, now: datetime | None = None) -> int:
     return len(editors)
 
 
-async def _announce(db: AsyncSession, editor: Editor, action: str, message: str, actor: str) -> None:
+async def _announce(
+    db: AsyncSession, editor: Editor, action: AccreditationAction, message: str, actor: str
+) -> None:
     await _queue_accreditation(db, editor, utc_now())
     audit.record_accreditation(db, editor.id, action, message, actor)
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from services.common import subjects
 from services.common.bus import Bus
+from services.common.contracts import RolloverDetails
 from services.common.db import transaction
 from services.common.imports import StructureSnapshot
 from services.common.pull.journal import Journal, Scope
@@ -58,7 +59,12 @@ class StsRolloverHandlers:
             return _done(Step.PROFILAGE, command.uai, command.year, message, counts)
 
         return await attempt(
-            self._bus, Step.PROFILAGE, command.uai, command.year, run, reconduire=command.reconduire
+            self._bus,
+            Step.PROFILAGE,
+            command.uai,
+            command.year,
+            run,
+            RolloverDetails(reconduire=command.reconduire),
         )
 
     async def bascule(self, command: StsBascule) -> StepOutcome:
@@ -70,7 +76,12 @@ class StsRolloverHandlers:
             return _done(Step.BASCULE_STS, command.uai, command.year, message, _counts(tally))
 
         return await attempt(
-            self._bus, Step.BASCULE_STS, command.uai, command.year, run, groupes=command.groupes
+            self._bus,
+            Step.BASCULE_STS,
+            command.uai,
+            command.year,
+            run,
+            RolloverDetails(groupes=command.groupes),
         )
 
     async def structures(self, query: RolloverQuery) -> StructureSnapshot:

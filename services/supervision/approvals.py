@@ -16,8 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from services.common.contracts import ImportDetails
 from services.common.errors import Conflict, InvalidInput
-from services.common.events import SyncState
+from services.common.events import SyncEvent, SyncState
 from services.common.imports import IMPORT_SERVICES, ImportJob, ImportKind
 from services.supervision.labels import state_label
 from services.supervision.models import SyncEventRecord, SyncRecord
@@ -49,14 +50,13 @@ def held_view(record: SyncRecord, events: Sequence[SyncEventRecord]) -> HeldView
     if record.state != SyncState.HELD.value:
         return None
     held = [e for e in events if e.state == SyncState.HELD.value]
-    details = held[-1].data.get("details", {}) if held else {}
-    changes = details.get("changes", {}) if isinstance(details, dict) else {}
+    details = SyncEvent.model_validate(held[-1].data).details if held else None
+    changes = details.changes if isinstance(details, ImportDetails) else {}
     lists = [
-        ChangeList(entity, kind, [str(key) for key in keys], record.counts.get(f"{entity}.{kind}", len(keys)))
+        ChangeList(entity, kind, keys, record.counts.get(f"{entity}.{kind}", len(keys)))
         for entity, kinds in sorted(changes.items())
-        if isinstance(kinds, dict)
         for kind, keys in kinds.items()
-        if isinstance(keys, list) and keys
+        if keys
     ]
     return HeldView(
         message=record.message,

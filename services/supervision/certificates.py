@@ -1,10 +1,10 @@
 """Editor certificates as supervision learns of them from sync events.
 
-GIN-WEB emits an event of flow ``certificat`` when it issues, renews or revokes a certificate (fields
-in ``docs/supervision.md``): the serial in ``certificate_serial`` (or ``details.serial``), the school,
-editor and product in the event's own fields, and in ``details`` the ``action`` (``issued``,
-``renewed``, ``revoked``) and ``not_after`` (ISO 8601). Gateway events carry the serial of the
-certificate used, and ``details.certificate_not_after`` when the gateway sends it.
+GIN-WEB emits an event of flow ``certificat`` when it issues, renews or revokes a certificate: the
+serial in ``certificate_serial``, the school, editor and product in the event's own fields, and a
+:class:`~services.common.contracts.CertificateAudit` in ``details`` (the action and ``not_after``).
+Gateway events carry what the certificate presented says (serial, editor, product, school and
+``certificate_not_after``), refused ones included.
 """
 
 from __future__ import annotations
@@ -12,16 +12,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from pydantic import AwareDatetime, TypeAdapter, ValidationError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.common.academies import academie_slug_of_uai
+from services.common.contracts import CertificateAction, CertificateAudit
 from services.common.events import SyncEvent
 from services.supervision.models import CertificateRecord
 
 CERTIFICATE_FLOW = "certificat"
-_MOMENT: TypeAdapter[AwareDatetime] = TypeAdapter(AwareDatetime)
 
 
 async def note_certificates(session: AsyncSession, events: Sequence[SyncEvent]) -> None:
@@ -42,31 +41,27 @@ async def note_certificates(session: AsyncSession, events: Sequence[SyncEvent]) 
 
 
 def serial_of(event: SyncEvent) -> str | None:
-    serial = event.certificate_serial or event.details.get("serial")
-    return str(serial).lower() if serial else None
+    return event.certificate_serial.lower() if event.certificate_serial else None
 
 
 def _fold(record: CertificateRecord, event: SyncEvent) -> None:
-    uai = event.uai or event.details.get("uai")
-    if uai:
-        record.uai = str(uai)
+    if event.uai:
+        record.uai = event.uai
         record.academie = academie_slug_of_uai(record.uai)
-    record.editor = event.editor or event.details.get("editor") or record.editor
-    record.product = event.product or event.details.get("product") or record.product
-    not_after = _moment(event.details.get("not_after") or event.details.get("certificate_not_after"))
+    record.editor = event.editor or record.editor
+    record.product = event.product or record.product
+    audit = event.details if isinstance(event.details, CertificateAudit) else None
+    not_after = audit.not_after if audit else event.certificate_not_after
     if not_after is not None:
-        record.not_after = not_after
-    if event.flow == CERTIFICATE_FLOW:
-        if event.details.get("action") == "revoked":
-            record.revoked_at = _moment(event.details.get("revoked_at")) or event.occurred_at
-    elif record.last_used_at is None or event.occurred_at > record.last_used_at:
+        record.not_after = _utc(not_after)
+    if audit is not None:
+        if audit.action is CertificateAction.REVOKED:
+            record.revoked_at = _utc(audit.revoked_at or event.occurred_at)
+    elif event.flow != CERTIFICATE_FLOW and (
+        record.last_used_at is None or event.occurred_at > record.last_used_at
+    ):
         record.last_used_at = event.occurred_at
 
 
-def _moment(value: object) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        return _MOMENT.validate_python(value).astimezone(UTC)
-    except ValidationError:
-        return None
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC) if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

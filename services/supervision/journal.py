@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.common.academies import academie_slug_of_uai
+from services.common.contracts import ImportDetails
 from services.common.events import SyncEvent, SyncState
 from services.supervision.activity import note_activity
 from services.supervision.certificates import note_certificates
@@ -97,7 +97,8 @@ def _event_row(event: SyncEvent) -> SyncEventRecord:
         sync_id=event.sync_id,
         state=event.state.value,
         occurred_at=event.occurred_at,
-        data=event.model_dump(mode="json", exclude_defaults=True),
+        # Without the Nones, but whole otherwise: it reads back as the same SyncEvent (details' kind).
+        data=event.model_dump(mode="json", exclude_none=True),
     )
 
 
@@ -154,16 +155,16 @@ def _copy_summary(record: SyncRecord, event: SyncEvent) -> None:
 
 
 async def _note_report(session: AsyncSession, event: SyncEvent) -> None:
-    """``details.report`` (a list of per-record entries) replaces the sync's report: the last word wins."""
-    entries = event.details.get("report")
-    if not isinstance(entries, list):
+    """An import's report (:class:`ImportDetails`) replaces the sync's report: the last word wins. A
+    simulation is marked as such on the sync."""
+    if not isinstance(event.details, ImportDetails):
         return
-    clean: list[dict[str, Any]] = [entry for entry in entries if isinstance(entry, dict)]
+    entries = [entry.model_dump(mode="json", exclude_none=True) for entry in event.details.report]
     report = await session.get(SyncReport, event.sync_id)
     if report is None:
-        session.add(SyncReport(sync_id=event.sync_id, entries=clean))
+        session.add(SyncReport(sync_id=event.sync_id, entries=entries))
     else:
-        report.entries = clean
+        report.entries = entries
 
 
 def _aware(event: SyncEvent) -> SyncEvent:

@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.common.contracts import ReportEntry
 from services.common.errors import InvalidInput, NotFound
 from services.supervision.models import SyncEventRecord, SyncRecord, SyncReport
 from services.supervision.scope import Scope
@@ -124,7 +125,7 @@ def _after(cursor: str, *, newest_first: bool) -> ColumnElement[bool]:
 class SyncFull:
     record: SyncRecord
     events: Sequence[SyncEventRecord]
-    report: list[dict[str, object]]
+    report: list[ReportEntry]
 
 
 async def get_sync(session: AsyncSession, sync_id: str, scope: Scope) -> SyncFull:
@@ -138,4 +139,5 @@ async def get_sync(session: AsyncSession, sync_id: str, scope: Scope) -> SyncFul
         .order_by(col(SyncEventRecord.occurred_at), col(SyncEventRecord.event_id))
     )
     report = await session.get(SyncReport, sync_id)
-    return SyncFull(record, events.all(), list(report.entries) if report else [])
+    entries = [ReportEntry.model_validate(entry) for entry in report.entries] if report else []
+    return SyncFull(record, events.all(), entries)

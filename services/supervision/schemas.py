@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from services.common.contracts import ReportEntry
+
 
 class _Read(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -55,7 +57,7 @@ class SyncPage(BaseModel):
 
 class SyncDetail(SyncRead):
     events: list[SyncEventRead]
-    report: list[dict[str, Any]]
+    report: list[ReportEntry]
 
 
 class LiveSync(SyncRead):

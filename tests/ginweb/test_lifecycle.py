@@ -12,7 +12,9 @@ from cryptography import x509
 from sqlmodel import col, select
 
 from services.common.auth import utc_now
+from services.common.contracts import CertificateAudit
 from services.common.db import SessionFactory, create_engine, create_tables, session_factory, transaction
+from services.common.events import SyncEvent
 from services.common.pki import CertificateAuthority
 from services.ginweb import certificates, registry
 from services.ginweb.certificates import CertificateState, Head, Policy
@@ -51,7 +53,11 @@ async def audit_actions(sessions: SessionFactory) -> list[str]:
     async with transaction(sessions) as db:
         statement = select(OutboxMessage).where(col(OutboxMessage.subject).startswith("sync.events."))
         rows = (await db.exec(statement)).all()
-    return sorted(row.payload["details"]["action"] for row in rows if row.payload["flow"] == "certificat")
+    # Read with supervision's model: what GIN-WEB writes is what supervision expects.
+    events = [SyncEvent.model_validate(row.payload) for row in rows]
+    audits = [event.details for event in events if isinstance(event.details, CertificateAudit)]
+    assert all(audit.not_after.year > 2000 for audit in audits)
+    return sorted(audit.action.value for audit in audits)
 
 
 async def test_renewal_overlaps_then_the_old_certificate_is_revoked_as_superseded(
@@ -78,7 +84,7 @@ async def test_renewal_overlaps_then_the_old_certificate_is_revoked_as_supersede
     assert [(c.serial, c.revocation_reason, c.revoked_by) for c in ended] == [
         (old_serial, "superseded", "plateforme")
     ]
-    assert await audit_actions(sessions) == ["emission", "emission", "renouvellement", "revocation"]
+    assert await audit_actions(sessions) == ["issued", "issued", "renewed", "revoked"]
 
 
 async def test_revocation_is_queued_for_gateways_and_audited(
@@ -93,7 +99,7 @@ async def test_revocation_is_queued_for_gateways_and_audited(
         queued = await db.get(OutboxMessage, f"revocation-{serial}")
     assert queued is not None
     assert (queued.subject, queued.payload["reason"]) == (f"ginweb.revocations.{serial}", "keyCompromise")
-    assert await audit_actions(sessions) == ["emission", "revocation"]
+    assert await audit_actions(sessions) == ["issued", "revoked"]
 
 
 async def test_another_schools_serial_is_not_found(sessions: SessionFactory, test_pki: TestPki) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
+from services.common.contracts import ImportDetails, ReportEntry
 from services.common.events import Direction, SyncState
 from services.common.localnats import NatsProcess
 from tests.supervision.support import (
@@ -82,8 +83,10 @@ async def test_supervisor_signs_in_filters_opens_a_sync_and_sees_new_syncs_live(
     failed = event(
         TOULOUSE_SCHOOL, SyncState.REJECTED, flow="emploi-du-temps", direction=Direction.IMPORT,
         problem_code="services-invalides", message="3 services font référence à des groupes inconnus.",
-        details={"report": [{"record": "SERVICE 4A/ANG", "level": "erreur", "code": "groupe-inconnu",
-                             "message": "Le groupe 4A_ANG n'existe pas dans STS-WEB."}]},
+        details=ImportDetails(report=[ReportEntry(
+            code="groupe-inconnu", title="Groupe inconnu de STS.", record="SERVICE 4A/ANG", line=42,
+            detail="Le groupe 4A_ANG n'existe pas dans STS-WEB.", path="/STS_EDT/DONNEES/SERVICES/SERVICE[3]",
+        )]),
     )  # fmt: skip
     async with connected_bus(fresh_nats.url) as bus:
         await publish(bus, [failed, event(TOULOUSE_OTHER), event(BORDEAUX_SCHOOL)])
@@ -103,7 +106,10 @@ async def test_supervisor_signs_in_filters_opens_a_sync_and_sees_new_syncs_live(
     await expect(rows).to_have_count(1)
     await rows.first.get_by_role("link", name="Détail").click()
     await expect(page.get_by_role("heading", name=f"Synchronisation {failed.sync_id}")).to_be_visible()
-    await expect(page.locator("#report")).to_contain_text("Le groupe 4A_ANG n'existe pas dans STS-WEB.")
+    report_row = page.locator("#report tbody tr")
+    for shown in ("42", "SERVICE 4A/ANG", "/STS_EDT/DONNEES/SERVICES/SERVICE[3]", "groupe-inconnu",
+                  "Groupe inconnu de STS.", "Le groupe 4A_ANG n'existe pas dans STS-WEB."):  # fmt: skip
+        await expect(report_row).to_contain_text(shown)
     await expect(page.locator("#timeline li")).to_have_count(1)
 
     # Back on the dashboard: a sync published now appears without any reload.

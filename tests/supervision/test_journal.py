@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import col, func, select
 
+from services.common.contracts import CertificateAction, CertificateAudit, ImportDetails, ReportEntry
 from services.common.db import SessionFactory, transaction
 from services.common.events import Direction, SyncState
 from services.supervision.journal import record_events
@@ -80,13 +81,22 @@ async def test_activity_keeps_last_success_per_school_and_flow(sessions: Session
 async def test_report_and_certificate_are_kept_from_event_details(sessions: SessionFactory) -> None:
     not_after = datetime(2027, 8, 31, tzinfo=UTC)
     report = [
-        {"record": "SERVICE 4A/ANG", "level": "erreur", "code": "groupe-inconnu", "message": "Groupe inconnu"}
+        ReportEntry(
+            code="groupe-inconnu",
+            title="Groupe inconnu",
+            detail="4A_ANG",
+            path="/STS_EDT/SERVICE[3]",
+            line=12,
+        )
     ]
     issued = event(
         TOULOUSE_SCHOOL, SyncState.APPLIED, flow="certificat", direction=Direction.NONE,
-        certificate_serial="ABC123", details={"action": "issued", "not_after": not_after.isoformat()},
+        certificate_serial="ABC123",
+        details=CertificateAudit(action=CertificateAction.ISSUED, not_after=not_after),
     )  # fmt: skip
-    used = event(TOULOUSE_SCHOOL, SyncState.REJECTED, certificate_serial="abc123", details={"report": report})
+    used = event(
+        TOULOUSE_SCHOOL, SyncState.REJECTED, certificate_serial="abc123", details=ImportDetails(report=report)
+    )
     async with transaction(sessions) as session:
         await record_events(session, [issued, used])
 
@@ -101,5 +111,5 @@ async def test_report_and_certificate_are_kept_from_event_details(sessions: Sess
         "toulouse",
         used.occurred_at,
     )
-    assert stored_report.entries == report
+    assert stored_report.entries == [entry.model_dump(exclude_none=True) for entry in report]
     assert serials == ["abc123"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from services.common.contracts import CertificateAction, CertificateAudit
 from services.common.db import SessionFactory, transaction
 from services.common.events import Direction, SyncEvent, SyncState
 from services.supervision import stats
@@ -79,15 +80,16 @@ async def test_late_schools_are_those_without_recent_success(sessions: SessionFa
 
 async def test_expiring_certificates_exclude_revoked_and_distant_ones(sessions: SessionFactory) -> None:
     def issued(serial: str, days: int, uai: str = TOULOUSE_SCHOOL) -> SyncEvent:
-        not_after = (NOW + timedelta(days=days)).isoformat()
+        not_after = NOW + timedelta(days=days)
         return event(
             uai, SyncState.APPLIED, flow="certificat", direction=Direction.NONE, certificate_serial=serial,
-            details={"action": "issued", "not_after": not_after},
+            details=CertificateAudit(action=CertificateAction.ISSUED, not_after=not_after),
         )  # fmt: skip
 
     revoked = event(
         TOULOUSE_SCHOOL, SyncState.APPLIED, flow="certificat", direction=Direction.NONE,
-        certificate_serial="c3", details={"action": "revoked"},
+        certificate_serial="c3",
+        details=CertificateAudit(action=CertificateAction.REVOKED, not_after=NOW + timedelta(days=5)),
     )  # fmt: skip
     await record(
         sessions,
