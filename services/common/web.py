@@ -99,11 +99,15 @@ def _describe(error: dict[str, object]) -> str:
 
 
 def install_operational_routes(
-    app: FastAPI, metrics: HttpMetrics, readiness: Callable[[], Sequence[ReadinessCheck]]
+    app: FastAPI,
+    metrics: HttpMetrics,
+    readiness: Callable[[], Sequence[ReadinessCheck]],
+    *,
+    behind_tls_proxy: bool = False,
 ) -> None:
     """``/healthz`` (the process answers), ``/readyz`` (its dependencies answer) and ``/metrics``; the
     request metrics and the security headers of every response."""
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, behind_tls_proxy=behind_tls_proxy)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
 
     @app.get("/healthz", include_in_schema=False)

@@ -61,7 +61,10 @@ def create_app(settings: GatewaySettings, *, bus: Bus | None = None) -> FastAPI:
     install_error_handlers(app)
     _journal_invalid_requests(app, state)
     install_operational_routes(
-        app, HttpMetrics("gateway"), readiness=lambda: [_bus_ready(the_bus), _trust_ready(state.trust)]
+        app,
+        HttpMetrics("gateway"),
+        readiness=lambda: [_bus_ready(the_bus), _trust_ready(state.trust)],
+        behind_tls_proxy=settings.mode == "proxy",
     )
     app.include_router(router)
     app.include_router(identity_router)

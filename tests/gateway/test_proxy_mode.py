@@ -118,6 +118,8 @@ async def test_valid_client_through_the_proxy_is_identified_by_its_certificate(p
         response = await client.get("/v1/moi")
     assert response.status_code == 200, response.text
     assert (response.json()["uai"], response.json()["produit"]) == (SCHOOL_A, "edt")
+    # TLS ended at the proxy: the gateway still says "https only" to the client.
+    assert response.headers["strict-transport-security"] == "max-age=31536000; includeSubDomains"
 
 
 async def test_certificate_header_sent_by_the_client_is_not_believed(proxied: Proxied) -> None:
