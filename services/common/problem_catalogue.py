@@ -167,6 +167,9 @@ EXPLANATIONS: dict[str, Explanation] = {
     "compte-existant": _e(409, "Ce compte existe déjà.", "—"),
     # GIN-WEB
     "confirmation-requise": _e(400, "Cochez la case de confirmation : la révocation est définitive.", "—"),
+    "motif-invalide": _e(
+        400, "Ce motif de révocation n'existe pas.", "Choisissez un motif de la liste du formulaire."
+    ),
     "csr-absente": _e(400, "Aucune demande de certificat (CSR) n'a été fournie.", "—"),
     "csr-trop-volumineux": _e(400, "Le fichier CSR est trop volumineux.", "—"),
     "csr-illisible": _e(400, "La demande de certificat n'est pas un CSR PEM lisible.", "—"),
