@@ -51,6 +51,40 @@ class EditorIdentity:
         return serial_hex(self.serial)
 
 
+@dataclass(frozen=True)
+class PresentedCertificate:
+    """What a certificate whose chain was verified says, before its dates, usage, profile, revocation or
+    school are checked: so that a refused request is journaled with the serial, editor, product and
+    school of the certificate used (the revoked-certificate alert and the school's page need them)."""
+
+    serial_hex: str
+    not_after: datetime
+    uai: str | None
+    editor: str | None
+    product: str | None
+
+
+def presented_certificate(certificate: x509.Certificate | bytes | None) -> PresentedCertificate | None:
+    """The certificate's own words (None when it cannot be read at all); never raises."""
+    try:
+        cert = _parse(certificate)
+    except AuthenticationFailed:
+        return None
+    names = [_first_attribute(cert, oid) for oid in (NameOID.COMMON_NAME, NameOID.ORGANIZATION_NAME)]
+    return PresentedCertificate(
+        serial_hex=serial_hex(cert.serial_number),
+        not_after=cert.not_valid_after_utc,
+        uai=names[0],
+        editor=names[1],
+        product=_first_attribute(cert, NameOID.ORGANIZATIONAL_UNIT_NAME),
+    )
+
+
+def _first_attribute(cert: x509.Certificate, oid: x509.ObjectIdentifier) -> str | None:
+    values = [attribute.value for attribute in cert.subject.get_attributes_for_oid(oid)]
+    return values[0] if values and isinstance(values[0], str) else None
+
+
 def serial_hex(serial: int) -> str:
     """Upper-case hex in whole bytes, as OpenSSL and nginx's ``$ssl_client_serial`` print a serial."""
     digits = f"{serial:X}"

@@ -48,7 +48,7 @@ async def open_exchange(request: Request, uai: str, annee: int, state: StateDep)
     exchange = new_exchange("flux", Direction.NONE, uai, annee)
     request.state.sync_id = exchange.sync_id
     try:
-        exchange.identity = authenticate(request, state)
+        exchange.identity = authenticate(request, state, exchange)
         ensure_year(annee)
         ensure_own_school(exchange.identity, uai.upper())
     except DomainError as error:

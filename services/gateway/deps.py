@@ -11,7 +11,7 @@ from fastapi import Depends, Request
 from services.common.errors import AuthenticationFailed, DomainError, Forbidden, InvalidInput
 from services.common.events import Direction
 from services.common.formats.identifiers import is_valid_uai
-from services.common.identity import EditorIdentity, identity_from_certificate
+from services.common.identity import EditorIdentity, identity_from_certificate, presented_certificate
 from services.common.ids import new_sync_id
 from services.common.logging import sync_id_var
 from services.gateway.flows import Flow, ensure_flow_allowed
@@ -41,14 +41,20 @@ def client_certificate_der(scope: MutableMapping[str, Any]) -> bytes:
     return der
 
 
-def authenticate(request: Request, state: GatewayState) -> EditorIdentity:
-    """Identity from the verified certificate, re-checked on every request (revocation included)."""
+def authenticate(request: Request, state: GatewayState, exchange: Exchange | None = None) -> EditorIdentity:
+    """Identity from the verified certificate, re-checked on every request (revocation included).
+
+    The ``exchange`` notes what the certificate says as soon as its chain is verified (by TLS, or by
+    :func:`forwarded_certificate`), so a refusal for its dates, revocation or profile is journaled with
+    its serial, editor, product and school. A certificate of another authority names no one."""
     now = datetime.now(UTC)
     certificate = (
         forwarded_certificate(request.scope, request.headers, state.settings, now=now)
         if state.settings.mode == "proxy"
         else client_certificate_der(request.scope)
     )
+    if exchange is not None:
+        exchange.presented = presented_certificate(certificate)
     identity = identity_from_certificate(certificate, now=now)
     state.trust.ensure_trusted(identity)
     return identity
@@ -87,7 +93,7 @@ def exchange_for(flow: Flow) -> Any:
         request.state.sync_id = exchange.sync_id
         request.state.exchange = exchange  # so that a request the framework refuses is journaled too
         try:
-            exchange.identity = authenticate(request, state)
+            exchange.identity = authenticate(request, state, exchange)
             ensure_year(annee)
             ensure_own_school(exchange.identity, uai.upper())
             ensure_flow_allowed(exchange.identity.product, flow, state.trust.product_flows)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, NamedTuple
 
 from services.common import subjects
 from services.common.bus import Bus
 from services.common.errors import DomainError
 from services.common.events import Direction, SyncEvent, SyncState
-from services.common.identity import EditorIdentity
+from services.common.identity import EditorIdentity, PresentedCertificate
 
 log = logging.getLogger(__name__)
 
@@ -25,23 +27,48 @@ class Exchange:
     uai: str | None
     year: int | None
     identity: EditorIdentity | None = None
+    # What the certificate says, known before it is accepted: a refused request still names it.
+    presented: PresentedCertificate | None = None
     started: float = field(default_factory=time.perf_counter)
 
-    def event(self, state: SyncState, **values: object) -> SyncEvent:
-        identity = self.identity
+    def event(self, state: SyncState, **values: Any) -> SyncEvent:
+        identity, presented = self.identity, self.presented
+        if identity is not None:
+            who = _Who(
+                identity.uai, identity.editor, identity.product, identity.serial_hex, identity.not_after
+            )
+        elif presented is not None:
+            who = _Who(
+                presented.uai or self.uai,
+                presented.editor,
+                presented.product,
+                presented.serial_hex,
+                presented.not_after,
+            )
+        else:
+            who = _Who(self.uai, None, None, None, None)
         return SyncEvent(
             sync_id=self.sync_id,
             state=state,
-            uai=identity.uai if identity else self.uai,
+            uai=who.uai,
             year=self.year,
             flow=self.flow,
             direction=self.direction,
-            editor=identity.editor if identity else None,
-            product=identity.product if identity else None,
-            certificate_serial=identity.serial_hex if identity else None,
+            editor=who.editor,
+            product=who.product,
+            certificate_serial=who.serial,
+            certificate_not_after=who.not_after,
             duration_ms=round((time.perf_counter() - self.started) * 1000, 3),
             **values,
         )
+
+
+class _Who(NamedTuple):
+    uai: str | None
+    editor: str | None
+    product: str | None
+    serial: str | None
+    not_after: datetime | None
 
 
 class SyncRecorder:
