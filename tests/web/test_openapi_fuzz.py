@@ -13,6 +13,7 @@ import requests
 from services.common.localnats import NatsProcess
 from tests.supervision.support import TOKENS, TOULOUSE_SCHOOL, connected_bus, event, publish
 from tests.support.fuzzing import fuzz, fuzz_stateful
+from tests.support.pki import SCHOOL_A
 from tests.web.conftest import Platform
 
 EXAMPLES = 12
@@ -80,3 +81,27 @@ async def test_supervision_follows_its_links_statefully(platform: Platform, fres
     assert failure is None, failure
     # The link was followed: a real sync's detail was asked for, with the id the list answered.
     assert {f"/api/syncs/{s.sync_id}" for s in syncs} & set(asked)
+
+
+async def test_the_gateway_answers_as_documented_inside_the_certificates_own_school(
+    platform: Platform,
+) -> None:
+    """The same, with the path pinned to the certificate's school and an open year: the requests get
+    past the authorisation to the exports and imports themselves (schools without data here)."""
+    edt = platform.stack.pki.clients["school-a-edt"]
+    async with platform.stack.editor(edt.cert, edt.key) as editor:
+        document = await document_of(editor)
+    tls: dict[str, Any] = {"cert": (str(edt.cert), str(edt.key)), "verify": str(platform.stack.pki.root)}
+    session, statuses = requests.Session(), set[int]()
+    session.hooks["response"].append(lambda response, *_, **__: statuses.add(response.status_code))
+    failures = await asyncio.to_thread(
+        fuzz,
+        document,
+        platform.stack.gateway_url,
+        session,
+        max_examples=EXAMPLES,
+        fixed={"path.uai": SCHOOL_A, "path.annee": 2026},
+        **tls,
+    )
+    assert failures == [], "\n\n".join(failures)
+    assert statuses - {400, 401, 403}, statuses  # some requests did get past the checks
