@@ -61,7 +61,7 @@ class EditorCertificateSpec:
 
 DEMO_CLIENTS = tuple(
     EditorCertificateSpec(uai, "index-education", product)
-    for uai in ("0310053P", "0332490C", "0750702F")
+    for uai in ("0310053P", "0332490C", "0750702F", "0311586F")
     for product in ("edt", "pronote")  # timetable software, school-life software
 )
 

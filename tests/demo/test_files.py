@@ -58,10 +58,18 @@ def test_another_seed_gives_other_pupils_and_another_timetable(schools: list[Dem
 def test_the_school_is_of_its_kind_and_size(kind: SchoolKind, schools: list[DemoSchool]) -> None:
     [school] = [school for school in schools if school.kind is kind]
     pupils = school.eleves.donnees.eleves or []
-    expected = {SchoolKind.COLLEGE: 600, SchoolKind.LYCEE: 1800, SchoolKind.LYCEE_PRO: 450}[kind]
+    sizes = {SchoolKind.COLLEGE: 600, SchoolKind.LYCEE: 1800, SchoolKind.LYCEE_PRO: 450, SchoolKind.CPGE: 240}
+    expected = sizes[kind]
     assert len(pupils) == expected
     first_division = school.sts_edt.divisions[0].code
     assert (
         first_division
-        == {SchoolKind.COLLEGE: "6 A", SchoolKind.LYCEE: "2NDE 1", SchoolKind.LYCEE_PRO: "2 PRO1"}[kind]
+        == {
+            SchoolKind.COLLEGE: "6 A",
+            SchoolKind.LYCEE: "2NDE 1",
+            SchoolKind.LYCEE_PRO: "2 PRO1",
+            SchoolKind.CPGE: "MPSI 1",
+        }[kind]
     )
+    if kind is SchoolKind.CPGE:  # MEF dispositif 301: classes préparatoires aux grandes écoles
+        assert {(p.code_mef or "")[:3] for p in pupils} == {"301"}

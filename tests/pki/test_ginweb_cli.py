@@ -47,7 +47,7 @@ def test_dev_pki_is_idempotent(dev_dir: Path, capsys: pytest.CaptureFixture[str]
 
 def test_dev_pki_keys_and_bundles_are_private(dev_dir: Path) -> None:
     private = [path for path in dev_dir.iterdir() if path.name.endswith((".key.pem", ".p12"))]
-    assert len(private) == 2 + 1 + 6 * 2  # CA keys, gateway key, each client's key and bundle
+    assert len(private) == 2 + 1 + 8 * 2  # CA keys, gateway key, each client's key and bundle
     assert all(stat.S_IMODE(path.stat().st_mode) == 0o600 for path in private)
 
 

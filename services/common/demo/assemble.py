@@ -60,9 +60,23 @@ def bee_eleves(plan: Plan, uai: str, year: int) -> bee.BeeEleves:
             eleves=[pupil for household in plan.families for pupil in household.children],
             options=[option for option in options if option.options_eleve],
             structures=structures,
+            bourses=[
+                bee.BourseEleve(eleve_id=p.eleve_id, elenoet=p.elenoet, code_bourse=c)
+                for p, c in _grants(plan)
+            ],
             adresses=[household.adresse for household in plan.families],
         ),
     )
+
+
+def _grants(plan: Plan) -> list[tuple[bee.Eleve, str]]:
+    """About one pupil in five holds a grant: the collèges' (8) below the lycée, national (1) above."""
+    result = []
+    for division in plan.divisions:
+        for pupil in division.pupils:
+            if int(pupil.eleve_id) % 5 == 0:
+                result.append((pupil, "8" if (pupil.code_mef or "").startswith("1") else "1"))
+    return result
 
 
 def _options(pupil: bee.Eleve, groups: list[Structure]) -> bee.Option:

@@ -11,6 +11,7 @@ against the ministry's tables.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 from enum import Enum
 from functools import cache
 from pathlib import Path
@@ -41,6 +42,7 @@ class SchoolKind(Enum):
     COLLEGE = "college"
     LYCEE = "lycee"
     LYCEE_PRO = "lycee_pro"
+    CPGE = "cpge"  # a lycée's classes préparatoires aux grandes écoles (MEF dispositif 301)
 
 
 # (CODE_MEF, FORMATION, LIBELLE_LONG): the sample's, then [INFER] ones it lacks.
@@ -63,6 +65,13 @@ _INFERRED_MEFS = [
     ("10110001110", "5EME", "5EME"),
     ("20110019110", "1ERE G", "1ERE GENERALE"),
     ("20210019110", "TLE G", "TERMINALE GENERALE"),
+    # CPGE: codes as pykol's CPGE tables name them [PARSER:pykol]; labels [INFER]
+    ("30111018210", "MPSI", "MATHS PHYSIQUE ET SCIENCES DE L'INGENIEUR"),
+    ("30111019210", "PCSI", "PHYSIQUE CHIMIE ET SCIENCES DE L'INGENIEUR"),
+    ("30111027220", "MP", "MATHEMATIQUES ET PHYSIQUE"),
+    ("30111028220", "PC", "PHYSIQUE ET CHIMIE"),
+    ("30112019210", "ECG1", "ECO ET COMMERCIALE VOIE GENERALE 1ERE AN"),
+    ("30112019220", "ECG2", "ECO ET COMMERCIALE VOIE GENERALE 2E ANNEE"),
 ]
 # (CODE_MATIERE, CODE_GESTION, LIBELLE_LONG)
 _MATIERES = [
@@ -92,6 +101,16 @@ _INFERRED_MATIERES = [
     ("062900", "SVT", "SCIENCES DE LA VIE ET DE LA TERRE"),
     ("070600", "TECHN", "TECHNOLOGIE"),
     ("076700", "SES", "SCIENCES ECONOMIQUES ET SOCIALES"),
+    # CPGE subjects: codes from pykol's CPGE tables [PARSER:pykol], labels [INFER]
+    ("065700", "PHYS", "PHYSIQUE"),
+    ("067100", "CHIM", "CHIMIE"),
+    ("067000", "SI", "SCIENCES INDUSTRIELLES DE L'INGENIEUR"),
+    ("240500", "INFO", "INFORMATIQUE"),
+    ("003300", "TIPE", "TRAVAUX D'INITIATIVE PERSONNELLE ENCADRES"),
+    ("022700", "FR-PH", "FRANCAIS-PHILOSOPHIE"),
+    ("061500", "MAAPP", "MATHEMATIQUES APPLIQUEES"),
+    ("052300", "ESH", "ECONOMIE SOCIOLOGIE ET HISTOIRE DU MONDE"),
+    ("024501", "CULGE", "CULTURE GENERALE"),
 ]
 
 
@@ -163,6 +182,8 @@ def levels(kind: SchoolKind, divisions_per_level: int) -> list[Level]:
             Level("1", "20110019110", _codes("1G {n}", n), premiere, tp, _LV2, latin),
             Level("T", "20210019110", _codes("TG {n}", n), terminale, tp, _LV2, latin),
         ]
+    if kind is SchoolKind.CPGE:
+        return _cpge(n)
     atelier = (("000T00", 6.0, "AT"), ("311400", 2.0, "TP"))
     pro = (*_PRO_CORE, ("270500", 1.0), ("380400", 1.0))
     m = max(1, n // 2)
@@ -174,6 +195,27 @@ def levels(kind: SchoolKind, divisions_per_level: int) -> list[Level]:
         Level("2C", "24125523220", _codes("2CAP E{n}", m), (*_PRO_CORE, ("230700", 4.0)), atelier),
         Level("1B", "22132306110", _codes("1 BTMS", 1), (*_PRO_CORE, ("191300", 4.0)), atelier),
     ]
+
+
+def _cpge(n: int) -> list[Level]:
+    """First year (MPSI, PCSI, ECG1) and second year (MP, PC, ECG2): one division each per ``n`` // 6
+    (at least one), as a lycée's prépa has; colles-style TD groups halve the scientific divisions."""
+    m = max(1, n // 6)
+    lv = (("030201", 2.0), ("100100", 2.0))
+    sciences = (*lv, ("022700", 2.0), ("240500", 1.5), ("003300", 2.0))
+    td = (("061300", 2.0, "TD"), ("065700", 2.0, "TP"))
+    mpsi = (*sciences, ("061300", 12.0), ("065700", 6.0), ("067000", 2.0))
+    pcsi = (*sciences, ("061300", 10.0), ("065700", 6.0), ("067100", 2.0))
+    pc = (*sciences, ("061300", 9.0), ("065700", 8.0), ("067100", 3.0))
+    eco = (*lv, ("024501", 6.0), ("061500", 8.0), ("052300", 8.0), ("030602", 2.5))
+    return [
+        Level("MPSI", "30111018210", _codes("MPSI {n}", m), mpsi, td),
+        Level("PCSI", "30111019210", _codes("PCSI {n}", m), pcsi, td),
+        Level("ECG1", "30112019210", _codes("ECG1 {n}", m), eco),
+        Level("MP", "30111027220", _codes("MP {n}", m), (*sciences, ("061300", 12.0), ("065700", 7.0)), td),
+        Level("PC", "30111028220", _codes("PC {n}", m), pc, td),
+        Level("ECG2", "30112019220", _codes("ECG2 {n}", m), eco),
+    ]  # fmt: skip
 
 
 @cache
@@ -219,10 +261,35 @@ def _embedded() -> BeeNomenclatures:
 
 
 def _mef(code: str, formation: str, libelle: str) -> Mef:
-    return Mef(code_mef=code, formation=formation, libelle_long=libelle, libelle_edition=libelle.capitalize())
+    """A MEF with the children every MEF of the real sample has (values shaped like its)."""
+    return Mef(
+        code_mef=code,
+        formation=formation,
+        specialite=code[3:8],
+        libelle_long=libelle,
+        libelle_edition=libelle.capitalize(),
+        statut_mef="3",
+        mef_rattachement=code,
+        code_mefstat=code,
+        nb_opt_oblig="0",
+        nb_opt_mini="0",
+        renforcement_langues="0",
+        inscription_etab="1",
+        mef_origine="1",
+        mef_selectionne="1",
+        mef_selorig="1",
+        date_ouverture=date(2000, 9, 1),
+        date_fermeture=date(9999, 12, 31),
+    )
 
 
 def _matiere(code: str, gestion: str, libelle: str) -> Matiere:
+    """A subject as the real sample writes one: LIBELLE_EDITION in sentence case, MATIERE_ETP."""
     return Matiere(
-        code_matiere=code, code_gestion=gestion, libelle_court=libelle[:20].rstrip(), libelle_long=libelle
+        code_matiere=code,
+        code_gestion=gestion,
+        libelle_court=libelle[:20].rstrip(),
+        libelle_long=libelle,
+        libelle_edition=libelle.capitalize(),
+        matiere_etp="0",
     )

@@ -127,3 +127,16 @@ PROFESSIONS = [
     "82",
     "99",
 ]
+
+# Birth communes outside the school's département (INSEE code, name): Corsica and overseas included.
+BIRTH_COMMUNES: list[tuple[str, str]] = [
+    ("69123", "LYON"), ("13055", "MARSEILLE"), ("59350", "LILLE"), ("67482", "STRASBOURG"),
+    ("44109", "NANTES"), ("2A004", "AJACCIO"), ("2B033", "BASTIA"), ("97411", "SAINT-DENIS"),
+    ("31555", "TOULOUSE"), ("33063", "BORDEAUX"), ("75056", "PARIS"), ("64445", "PAU"),
+]  # fmt: skip
+# Pupils born abroad: SIECLE's 3-digit country code (INSEE's 99xxx without 99) and town of birth.
+FOREIGN_BIRTHPLACES: list[tuple[str, str]] = [
+    ("350", "CASABLANCA"), ("352", "ALGER"), ("351", "TUNIS"), ("139", "PORTO"), ("134", "MADRID"),
+    ("132", "LONDRES"), ("341", "DAKAR"), ("114", "BUCAREST"), ("208", "ISTANBUL"), ("131", "BRUXELLES"),
+    ("127", "ROME"), ("109", "BERLIN"),
+]  # fmt: skip

@@ -9,15 +9,27 @@ some pupils (``5LAT1``). Every code is at most 8 characters of ``A-Z 0-9 space``
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from services.common.demo.catalogue import Level
+from services.common.demo.etablissements import Identite, feeder_schools
 from services.common.demo.people import Family, Registry, child, family
 from services.common.demo.timetable import Teaching
-from services.common.formats.bee_eleves import Eleve
+from services.common.formats.bee_eleves import Eleve, ScolariteAnDernier
 
 _AGE_AT_ENTRY = {"6": 11, "5": 12, "4": 13, "3": 14, "2": 15, "1": 16, "T": 17, "2P": 15, "1P": 16, "TP": 17,
-                 "1C": 15, "2C": 16, "1B": 16}  # fmt: skip
+                 "1C": 15, "2C": 16, "1B": 16, "MPSI": 18, "PCSI": 18, "ECG1": 18, "MP": 19, "PC": 19,
+                 "ECG2": 19}  # fmt: skip
+# A level's previous one in the same school; other levels come from a feeder school of this type,
+# with that school's last level (MEF, division code pattern).
+_PREVIOUS = {"5": "6", "4": "5", "3": "4", "1": "2", "T": "1", "1P": "2P", "TP": "1P", "2C": "1C",
+             "MP": "MPSI", "PC": "PCSI", "ECG2": "ECG1"}  # fmt: skip
+_FEEDER = {"6": ("ECOLE", None, "CM2 {letter}"), "2": ("CLG", "10310019110", "3 {letter}"),
+           "2P": ("CLG", "10310019110", "3 {letter}"), "1C": ("CLG", "10310019110", "3 {letter}"),
+           "1B": ("LP", "24723203320", "1 PRO{n}"), "MPSI": ("LYC", "20210019110", "TG {n}"),
+           "PCSI": ("LYC", "20210019110", "TG {n}"), "ECG1": ("LYC", "20210019110", "TG {n}")}  # fmt: skip
+NO_SCHOOLING = 0.03  # <SCOLARITE_AN_DERNIER/>: newcomers SIECLE knows nothing of
+PARTIAL_SCHOOLING = 0.03  # the school only, neither MEF nor division
 _SIBLINGS = (1, 1, 1, 1, 1, 1, 2, 2, 2, 3)
 OPTION_SHARE = 0.2
 
@@ -44,10 +56,17 @@ class Plan:
 
 
 def plan_school(
-    rng: random.Random, registry: Registry, levels: list[Level], pupils: int, year: int, departement: str
+    rng: random.Random,
+    registry: Registry,
+    levels: list[Level],
+    pupils: int,
+    year: int,
+    here: Identite,
 ) -> Plan:
-    """Pupils, divisions, groups and teachings of a school of about ``pupils`` pupils."""
+    """Pupils, divisions, groups and teachings of a school of about ``pupils`` pupils, ``here``."""
+    departement = here.uai[:3]
     plan = Plan()
+    history = _History(rng, here, levels)
     seats = [(level, code) for level in levels for code in level.division_codes]
     division_of = {code: Structure(code, _libelle(code), level.mef, (code,), False) for level, code in seats}
     plan.divisions = list(division_of.values())
@@ -58,12 +77,41 @@ def plan_school(
         for _ in range(min(rng.choice(_SIBLINGS), len(places))):
             level, code = places.pop()
             pupil = child(rng, registry, household, year - _AGE_AT_ENTRY[level.tag], level.mef, year)
+            pupil.scolarite_an_dernier = history.previous(level, pupil.doublement == "1", code)
             household.children.append(pupil)
             division_of[code].pupils.append(pupil)
         plan.families.append(household)
     for level in levels:
         _plan_level(rng, plan, level, [division_of[code] for code in level.division_codes])
     return plan
+
+
+class _History:
+    """Where each pupil was last year: here a level below (or the same one, repeating), or in a feeder
+    school of the département; a few with nothing known, a few with the school only."""
+
+    def __init__(self, rng: random.Random, here: Identite, levels: list[Level]) -> None:
+        self.rng, self.here = rng, here
+        self.levels = {level.tag: level for level in levels}
+        self.feeders = {
+            kind: feeder_schools(rng, here.uai[:3], kind, 4) for kind in ("ECOLE", "CLG", "LP", "LYC")
+        }
+
+    def previous(self, level: Level, repeating: bool, division: str) -> ScolariteAnDernier:
+        draw = self.rng.random()
+        if draw < NO_SCHOOLING:
+            return ScolariteAnDernier()
+        if repeating:
+            return self.here.scolarite(level.mef, division)
+        before = self.levels.get(_PREVIOUS.get(level.tag, ""))
+        if before is not None:
+            return self.here.scolarite(before.mef, self.rng.choice(before.division_codes))
+        kind, mef, pattern = _FEEDER.get(level.tag, ("CLG", None, "3 {letter}"))
+        school = self.rng.choice(self.feeders[kind])
+        if draw < NO_SCHOOLING + PARTIAL_SCHOOLING:
+            return replace(school.scolarite(None, None), boite_postale=None, mel=None, telephone=None)
+        n = self.rng.randrange(1, 6)
+        return school.scolarite(mef, pattern.format(n=n, letter="ABCDE"[n - 1]))
 
 
 def _plan_level(rng: random.Random, plan: Plan, level: Level, divisions: list[Structure]) -> None:

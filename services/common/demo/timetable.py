@@ -29,6 +29,23 @@ _DISCIPLINES = {
     "073800": "L1500", "070600": "L1400", "083400": "L1800", "020300": "L0201", "076700": "L8012",
     "013100": "L0100", "006600": "L0202", "312800": "P7200", "270500": "L7200", "380400": "P8011",
     "000T00": "P2400", "311400": "P2400", "230700": "P5200", "191300": "P2400",
+    "065700": "L1500", "067100": "L1500", "067000": "L1414", "240500": "L1300", "003300": "L1500",
+    "022700": "L0202", "061500": "L1300", "052300": "L8012", "024501": "L0100",
+}  # fmt: skip
+# [INFER] their labels (LIBELLE_COURT, LIBELLE_LONG), in STS's upper case.
+_DISCIPLINE_LABELS = {
+    "L0100": ("PHILOSOPHIE", "PHILOSOPHIE"), "L0201": ("LETTRES CLASSIQUES", "LETTRES CLASSIQUES"),
+    "L0202": ("LETTRES MODERNES", "LETTRES MODERNES"), "L0421": ("ALLEMAND", "ALLEMAND"),
+    "L0422": ("ANGLAIS", "ANGLAIS"), "L0426": ("ESPAGNOL", "ESPAGNOL"),
+    "L1000": ("HIST. GEO.", "HISTOIRE ET GEOGRAPHIE"), "L1300": ("MATHEMATIQUES", "MATHEMATIQUES"),
+    "L1400": ("TECHNOLOGIE", "TECHNOLOGIE"), "L1414": ("SII", "SCIENCES INDUSTRIELLES DE L'INGENIEUR"),
+    "L1500": ("PHYS.CHIMIE", "PHYSIQUE CHIMIE"), "L1600": ("SVT", "SCIENCES DE LA VIE ET DE LA TERRE"),
+    "L1800": ("ARTS PLAST.", "ARTS PLASTIQUES"), "L1900": ("EPS", "EDUCATION PHYSIQUE ET SPORTIVE"),
+    "L7200": ("ARTS APPLIQ.", "ARTS APPLIQUES"), "L8012": ("SES", "SCIENCES ECONOMIQUES ET SOCIALES"),
+    "P2400": ("GENIE MECA.", "GENIE MECANIQUE CONSTRUCTION"), "P5200": ("GENIE ELEC.", "GENIE ELECTRIQUE"),
+    "P7200": ("BIOTECHNOL.", "BIOTECHNOLOGIES SANTE ENVIRONNEMENT"),
+    "P8011": ("ECO GESTION", "ECONOMIE ET GESTION"),
+    "L0000": ("DIVERS", "DIVERS"),
 }  # fmt: skip
 
 
@@ -86,7 +103,11 @@ def appoint_profs_principaux(teachings: list[Teaching], individus: list[Individu
         if teaching.structure in teaching.divisions and teaching.structure not in appointed:
             individu = by_id[teaching.teacher]
             if not individu.profs_princ:
-                prof_princ = ProfPrinc(code_structure=teaching.structure, date_debut=date(year, 9, 1))
+                prof_princ = ProfPrinc(
+                    code_structure=teaching.structure,
+                    date_debut=date(year, 9, 1),
+                    date_fin=date(year + 1, 8, 31),
+                )
                 individu.profs_princ.append(prof_princ)
                 appointed.add(teaching.structure)
 
@@ -163,5 +184,10 @@ def _teacher(rng: random.Random, individu_id: str, matiere: str, year: int) -> I
         date_naissance=date(year - rng.randrange(25, 63), rng.randrange(1, 13), rng.randrange(1, 29)),
         grade=rng.choice(["CERTIFIE", "CERTIFIE", "AGREGE", "PLP", "CONTRACTUEL"]),
         fonction="ENS",
-        disciplines=[Discipline(code=_DISCIPLINES.get(matiere, "L0000"), nb_heures=f"{_LOAD:.2f}")],
+        disciplines=[_discipline(_DISCIPLINES.get(matiere, "L0000"))],
     )
+
+
+def _discipline(code: str) -> Discipline:
+    court, long = _DISCIPLINE_LABELS[code]
+    return Discipline(code=code, libelle_court=court, libelle_long=long, nb_heures=f"{_LOAD:.2f}")

@@ -106,10 +106,13 @@ class ProfPrinc:
 
 @dataclass(slots=True, kw_only=True)
 class Discipline:
-    """A teacher's discipline (``@CODE`` like ``L0100``); ``nb_heures`` kept as written (``18.00``)."""
+    """A teacher's discipline (``@CODE`` like ``L0100``); ``nb_heures`` kept as written (``18.00``).
+
+    LIBELLE_LONG is [INFER]: named as in STS's other lists, placed before NB_HEURES."""
 
     code: Annotated[str, attribute("CODE")]
     libelle_court: Annotated[str | None, text("LIBELLE_COURT")] = None
+    libelle_long: Annotated[str | None, text("LIBELLE_LONG")] = None
     nb_heures: Annotated[str | None, text("NB_HEURES")] = None
 
 
