@@ -43,6 +43,10 @@ PUSH_BODY = {
         "content": {"application/xml": _FILE, "text/xml": _FILE, "application/zip": _FILE},
     }
 }
+# From the 202 to the import's state: what an editor polls (OpenAPI link, followed by clients and tools).
+FOLLOW_SYNC = {
+    "etat": {"operationId": "etat_synchronisation", "parameters": {"sync_id": "$response.body#/sync_id"}}
+}
 router = APIRouter(
     prefix="/v1/etablissements/{uai}/annees/{annee}",
     responses={
@@ -67,6 +71,7 @@ ContentTypeHeader = Annotated[str | None, Header(alias="Content-Type")]
     status_code=202,
     summary="Import EDT_STS (annule et remplace)",
     response_model=SyncRead,
+    responses={202: {"links": FOLLOW_SYNC}},
     openapi_extra=PUSH_BODY,
 )
 async def push_timetable(
@@ -87,6 +92,7 @@ async def push_timetable(
     status_code=202,
     summary="Import IMPORT_ELEVES (liens élèves-groupes)",
     response_model=SyncRead,
+    responses={202: {"links": FOLLOW_SYNC}},
     openapi_extra=PUSH_BODY,
 )
 async def push_links(

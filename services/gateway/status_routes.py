@@ -11,7 +11,7 @@ from services.gateway.import_status import SyncRead, sync_read, sync_status
 router = APIRouter(prefix="/v1")
 
 
-@router.get("/syncs/{sync_id}", responses=problem_responses(404))
+@router.get("/syncs/{sync_id}", operation_id="etat_synchronisation", responses=problem_responses(404))
 async def get_sync(request: Request, state: StateDep, sync_id: str) -> SyncRead:
     # Polled by editors: not recorded as a sync of its own (supervision sees the push's own events).
     identity = authenticate(request, state)

@@ -49,3 +49,17 @@ async def test_every_operation_that_takes_input_declares_400(platform: Platform)
         if operation.get("parameters") or operation.get("requestBody"):
             assert "400" in operation["responses"], label
         assert {"401", "503"} <= set(operation["responses"]), label  # mTLS and the bus, everywhere
+
+
+async def test_every_link_leads_to_an_operation_of_the_same_document(platform: Platform) -> None:
+    for name, app in apps(platform).items():
+        document = app.openapi()
+        ids = {operation.get("operationId") for _, operation in operations(document)}
+        for label, operation in operations(document):
+            for response in operation["responses"].values():
+                for link in response.get("links", {}).values():
+                    assert link["operationId"] in ids, (name, label, link)
+    pushes = platform.gateway_routes.openapi()["paths"][
+        "/v1/etablissements/{uai}/annees/{annee}/emploi-du-temps"
+    ]
+    assert pushes["post"]["responses"]["202"]["links"]["etat"]["operationId"] == "etat_synchronisation"
