@@ -80,6 +80,7 @@ def service_env(service: Service, nats_url: str) -> dict[str, str]:
             GATEWAY_TLS__KEYFILE=str(CERTS / "gateway.key.pem"),
             GATEWAY_TLS__CLIENT_CA_FILE=str(CERTS / "ca-chain.pem"),
             GATEWAY_REVOCATION__CRL_URL=f"http://127.0.0.1:{PORTS['ginweb']}/crl",
+            GATEWAY_OUTBOX_PATH=str(VAR / "gateway-outbox.db"),  # sync events kept while NATS is away
         )
     if service.name == "ginweb":
         env["GINWEB_CA__FOLDER"] = str(CERTS)
@@ -192,6 +193,10 @@ def main() -> int:
     nats = NatsProcess(store_dir=VAR / "nats", port=14222 + PORT_OFFSET)
     nats.start(log_file=VAR / "logs" / "nats.log")
     processes: list[subprocess.Popen[bytes]] = []
+    # Installed explicitly, whatever was inherited: a background job of a non-interactive shell (as some
+    # CI runners and service managers start us) inherits SIGINT ignored, and `kill -INT` must still stop
+    # everything.
+    signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         for seeded in SERVICES[:2]:  # bee and sts: the demo schools, through their write paths

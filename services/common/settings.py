@@ -20,6 +20,9 @@ class NatsSettings(BaseModel):
     url: str = DEFAULT_NATS_URL
     connect_timeout: float = 5.0
     request_timeout: float = 15.0
+    # How long a request waits for a lost connection to come back before it is answered 503
+    # bus-indisponible (with Retry-After): an outage is answered in about this time, not a request timeout.
+    outage_seconds: float = 1.5
     # Replicas for streams and buckets: 1 embedded, 3 on a cluster.
     replicas: int = 1
 

@@ -72,20 +72,28 @@ def install_error_handlers(app: FastAPI) -> None:
             response.headers.setdefault(name, value)
         return response
 
+    async def on_bus_error(request: Request, error: Exception) -> Response:
+        log.warning("bus unavailable on %s: %r", request.url.path, error)
+        return problem_response(bus_unavailable(), request)
+
     async def on_unexpected(request: Request, error: Exception) -> Response:
-        if isinstance(error, nats.errors.Error):
-            # The bus could not answer (a stream electing its leader, a reconnection): the request can
-            # be retried as it is, which is what 503 and Retry-After tell a client; an Idempotency-Key
-            # makes the retry finish the first attempt instead of starting a second one.
-            log.warning("bus unavailable on %s: %r", request.url.path, error)
-            return problem_response(Unavailable(code="bus-indisponible", retry_after=1), request)
         log.exception("unhandled error on %s", request.url.path)
         return problem_response(DomainError(), request)
 
     app.add_exception_handler(DomainError, on_domain_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(HTTPException, on_framework_error)
+    # Registered for its own class, not caught by the one for Exception: Starlette re-raises whatever
+    # reaches that last handler, and the server then drops the kept-alive connection it answered on.
+    app.add_exception_handler(nats.errors.Error, on_bus_error)
     app.add_exception_handler(Exception, on_unexpected)
+
+
+def bus_unavailable() -> Unavailable:
+    """The bus could not answer (a stream electing its leader, a reconnection): the request can be
+    retried as it is, which is what 503 and Retry-After tell a client; an Idempotency-Key makes the
+    retry finish the first attempt instead of starting a second one."""
+    return Unavailable(code="bus-indisponible", retry_after=1)
 
 
 def validation_problem(error: RequestValidationError) -> InvalidInput:

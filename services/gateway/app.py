@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import nats.errors
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
@@ -16,6 +19,7 @@ from services.common.metrics import HttpMetrics
 from services.common.openapi import install_openapi as install_problem_responses
 from services.common.web import (
     ReadinessCheck,
+    bus_unavailable,
     install_error_handlers,
     install_operational_routes,
     problem_response,
@@ -26,6 +30,8 @@ from services.gateway.docs_routes import install_docs
 from services.gateway.identity_routes import router as identity_router
 from services.gateway.import_routes import router as import_router
 from services.gateway.openapi_doc import install_openapi
+from services.gateway.outage import BusOutageGuard
+from services.gateway.outbox import Outbox
 from services.gateway.revocation import RevocationFeed
 from services.gateway.routes import router
 from services.gateway.settings import GatewaySettings
@@ -38,7 +44,8 @@ from services.gateway.trust import TrustStore
 def create_app(settings: GatewaySettings, *, bus: Bus | None = None) -> FastAPI:
     own_bus = bus is None
     the_bus = bus or Bus(settings.nats, name="gateway")
-    state = GatewayState(settings=settings, bus=the_bus, recorder=SyncRecorder(the_bus), trust=TrustStore())
+    recorder = SyncRecorder(the_bus, Outbox(settings.outbox_path))
+    state = GatewayState(settings=settings, bus=the_bus, recorder=recorder, trust=TrustStore())
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -48,7 +55,12 @@ def create_app(settings: GatewaySettings, *, bus: Bus | None = None) -> FastAPI:
         await ensure_import_bus(the_bus)
         feed = RevocationFeed(the_bus, state.trust, settings.revocation, settings.tls.client_ca_file)
         await feed.start()
+        flusher = asyncio.create_task(recorder.run_flusher())
         yield
+        flusher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await flusher
+        await recorder.flush()  # what the outbox still keeps, while the bus is still open
         await feed.close()
         if own_bus:
             await the_bus.close()
@@ -60,6 +72,7 @@ def create_app(settings: GatewaySettings, *, bus: Bus | None = None) -> FastAPI:
     app.state.gateway = state
     install_error_handlers(app)
     _journal_invalid_requests(app, state)
+    _journal_bus_errors(app, state)
     install_operational_routes(
         app,
         HttpMetrics("gateway"),
@@ -76,6 +89,7 @@ def create_app(settings: GatewaySettings, *, bus: Bus | None = None) -> FastAPI:
     # route the certificate's 401 and the bus's 503.
     install_problem_responses(app, every_operation=(401, 503))
     install_docs(app)
+    app.add_middleware(BusOutageGuard, state=state)
     return app
 
 
@@ -93,6 +107,20 @@ def _journal_invalid_requests(app: FastAPI, state: GatewayState) -> None:
         return problem_response(problem, request)
 
     app.add_exception_handler(RequestValidationError, on_invalid_request)
+
+
+def _journal_bus_errors(app: FastAPI, state: GatewayState) -> None:
+    """A bus error that reaches the app is a 503 (for its own class: see ``install_error_handlers``), and
+    a refused sync: journaled through the outbox while NATS is away."""
+
+    async def on_bus_error(request: Request, error: Exception) -> Response:
+        problem = bus_unavailable()
+        exchange = getattr(request.state, "exchange", None)
+        if exchange is not None:
+            await state.recorder.refused(exchange, problem)
+        return problem_response(problem, request)
+
+    app.add_exception_handler(nats.errors.Error, on_bus_error)
 
 
 def _bus_ready(bus: Bus):  # type: ignore[no-untyped-def]

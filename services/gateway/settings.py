@@ -63,6 +63,8 @@ class GatewaySettings(ServiceSettings):
     # "mtls": the gateway terminates TLS itself; "proxy": behind ingress-nginx (see ProxySettings).
     mode: Literal["mtls", "proxy"] = "mtls"
     proxy: ProxySettings = Field(default_factory=ProxySettings)
+    # Where sync events wait while NATS is away (see outbox.py); None: in memory.
+    outbox_path: Path | None = None
 
     @model_validator(mode="after")
     def _proxy_mode_proves_the_proxy(self) -> GatewaySettings:

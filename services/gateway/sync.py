@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
+import nats.errors
+
 from services.common import subjects
 from services.common.bus import Bus
 from services.common.errors import DomainError
 from services.common.events import Direction, SyncEvent, SyncState
 from services.common.identity import EditorIdentity, PresentedCertificate
+from services.gateway.outbox import Kept, Outbox
 
 log = logging.getLogger(__name__)
 
@@ -72,20 +77,54 @@ class _Who(NamedTuple):
 
 
 class SyncRecorder:
-    """Publishes sync events durably (JetStream, deduplicated by event id)."""
+    """Publishes sync events durably (JetStream, deduplicated by event id); what the bus cannot take
+    goes to the :class:`Outbox`, published by :meth:`run_flusher` once NATS is back."""
 
-    def __init__(self, bus: Bus) -> None:
+    FLUSH_EVERY = 2.0  # seconds between attempts while events wait
+
+    def __init__(self, bus: Bus, outbox: Outbox | None = None) -> None:
         self.bus = bus
+        self.outbox = outbox or Outbox()
+        self._kept = asyncio.Event()
 
     async def record(self, event: SyncEvent) -> None:
-        subject = subjects.sync_event_subject(event.uai or "", event.state.value)
-        await self.bus.publish_durable(subject, event.to_bytes(), msg_id=event.event_id)
+        kept = Kept(
+            event.event_id, subjects.sync_event_subject(event.uai or "", event.state.value), event.to_bytes()
+        )
+        if self.bus.is_connected:
+            try:
+                await self.bus.publish_durable(kept.subject, kept.payload, msg_id=kept.event_id)
+                return
+            except (DomainError, nats.errors.Error) as error:
+                log.warning("sync event %s kept for later: %r", event.event_id, error)
+        await self.outbox.add(kept)
+        self._kept.set()
 
     async def refused(self, exchange: Exchange, error: DomainError) -> None:
         state = SyncState.REFUSED if error.status < 500 else SyncState.FAILED
         event = exchange.event(state, http_status=error.status, problem_code=error.code, message=error.title)
-        try:
-            await self.record(event)
-        except DomainError:
-            # The refusal still reaches the client; the lost event is at least in the log.
-            log.exception("could not record refusal of sync %s", exchange.sync_id)
+        await self.record(event)
+
+    async def flush(self) -> int:
+        """Publish what the outbox keeps, oldest first, while the bus takes it; how many were sent."""
+        sent = 0
+        while self.bus.is_connected and (batch := await self.outbox.pending()):
+            for kept in batch:
+                try:
+                    await self.bus.publish_durable(kept.subject, kept.payload, msg_id=kept.event_id)
+                except (DomainError, nats.errors.Error):
+                    return sent
+                await self.outbox.remove(kept.event_id)
+                sent += 1
+        return sent
+
+    async def run_flusher(self) -> None:
+        """Until cancelled: flush when an event was kept, and again every few seconds while some wait."""
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._kept.wait(), self.FLUSH_EVERY)
+            self._kept.clear()
+            if await self.bus.wait_connected(self.FLUSH_EVERY):
+                sent = await self.flush()
+                if sent:
+                    log.info("%d sync events kept during an outage published", sent)

@@ -55,6 +55,9 @@ def make_run(tmp_path: Path) -> Iterator[RunningScript]:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        # Started as a background job of a non-interactive shell would be, SIGINT ignored, whatever
+        # context runs the tests: the script must install its own handler (issue 15).
+        preexec_fn=_ignore_sigint,
     )
     banner = _read_until_ready(process)
     try:
@@ -63,6 +66,10 @@ def make_run(tmp_path: Path) -> Iterator[RunningScript]:
         if process.poll() is None:
             process.send_signal(signal.SIGINT)
             process.wait(timeout=60)
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _read_until_ready(process: subprocess.Popen[str]) -> str:

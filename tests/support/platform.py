@@ -49,6 +49,7 @@ class Platform:
     sts_app: Any = None
     nats_url: str = ""
     databases: dict[str, DatabaseSettings] = field(default_factory=dict)  # by service
+    gateway_app: Any = None
 
     def ssl_context(self, client: str | None) -> ssl.SSLContext:
         if client is None:
@@ -148,4 +149,5 @@ async def running_platform(
             sts_app=sts if sts_in_process else None,
             nats_url=nats_url,
             databases={"bee": bee_db, "sts": sts_db, "supervision": supervision_db},
+            gateway_app=gateway,
         )

@@ -62,6 +62,8 @@ class Bus:
         self._consumers: list[asyncio.Task[None]] = []
         self._pull_subscriptions: list[JetStreamContext.PullSubscription] = []
         self._stopping = asyncio.Event()
+        self._up = asyncio.Event()  # set while connected, cleared while NATS is lost
+        self._down = asyncio.Event()  # the reverse
 
     # -- lifecycle -------------------------------------------------------------------------------
     async def connect(self) -> None:
@@ -72,9 +74,15 @@ class Bus:
             max_reconnect_attempts=-1,
             drain_timeout=5,
             reconnect_time_wait=0.5,
+            # Nothing is buffered while NATS is away: a publish fails at once instead of leaving the
+            # process later, after its request was answered 503.
+            pending_size=0,
             error_cb=self._on_error,
+            disconnected_cb=self._on_disconnected,
+            reconnected_cb=self._on_reconnected,
         )
         self._js = self._nc.jetstream(timeout=self.settings.request_timeout)
+        await self._on_reconnected()
 
     async def close(self) -> None:
         """Stop consumers, then drain: in-flight handlers finish and pending publishes are flushed."""
@@ -110,6 +118,35 @@ class Bus:
 
     async def _on_error(self, error: Exception) -> None:
         log.warning("nats error: %s", error)
+
+    async def _on_disconnected(self) -> None:
+        self._up.clear()
+        self._down.set()
+
+    async def _on_reconnected(self) -> None:
+        self._down.clear()
+        self._up.set()
+
+    async def wait_connected(self, within: float) -> bool:
+        """Whether the bus is connected, or comes back within ``within`` seconds."""
+        if self.is_connected:
+            return True
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._up.wait(), within)
+        return self.is_connected
+
+    async def outage(self, seconds: float | None = None) -> None:
+        """Return once NATS has been lost for ``seconds`` in a row (``settings.outage_seconds``)."""
+        seconds = self.settings.outage_seconds if seconds is None else seconds
+        while True:
+            await self._down.wait()
+            if not await self.wait_connected(seconds):
+                return
+
+    def unavailable(self) -> Unavailable:
+        """The 503 a request gets while NATS is lost: retry in a moment (an ``Idempotency-Key`` makes a
+        retried push finish the first attempt)."""
+        return Unavailable(code="bus-indisponible", retry_after=1)
 
     # -- streams -----------------------------------------------------------------------------------
     async def ensure_streams(self, specs: Sequence[StreamSpec]) -> None:
@@ -152,9 +189,13 @@ class Bus:
             try:
                 return await self.js.publish(subject, payload, headers=all_headers)
             except _TRANSIENT_JETSTREAM as error:
+                # A lost connection gets outage_seconds to come back; a stream electing its leader
+                # (the connection is up) gets the whole of ``within``.
+                if not await self.wait_connected(self.settings.outage_seconds):
+                    raise self.unavailable() from error
                 pause = min(0.1 * 2**attempt, 2.0)
                 if asyncio.get_running_loop().time() + pause > deadline:
-                    raise Unavailable(code="bus-indisponible") from error
+                    raise self.unavailable() from error
                 log.info("publish to %s not acknowledged (%r): retrying", subject, error)
                 await asyncio.sleep(pause)
         raise AssertionError("unreachable")
