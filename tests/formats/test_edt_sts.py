@@ -107,6 +107,16 @@ def test_bad_courses_are_left_out_and_each_reported_with_path_and_line() -> None
     assert checked.model.groupes == _timetable().groupes
 
 
+def test_a_teacher_id_that_is_no_sts_id_leaves_its_service_out_like_an_unknown_teacher() -> None:
+    """Issue 15, item 10: reported at the teacher, and the service is left out (not kept teacherless)."""
+    written = write_edt_sts(_timetable()).replace(b'ID="4189"', b'ID="DUPONT"')
+    checked = check_edt_sts(written, filename="emp_sts.xml")
+    teacher_path = "/EDT_STS/DONNEES/STRUCTURE/DIVISIONS/DIVISION/SERVICES/SERVICE/ENSEIGNANTS/ENSEIGNANT"
+    assert [(e.code, e.path) for e in checked.problems] == [(codes.VALEUR_INVALIDE, teacher_path)]
+    assert "DUPONT" in (checked.problems[0].detail or "")
+    assert checked.model.divisions[0].services == []
+
+
 def test_a_bad_group_code_leaves_only_that_group_out() -> None:
     model = _timetable()
     model.groupes.append(Groupe(code="SPE-MATHS", divisions=["2NDE 3"]))  # 9 characters

@@ -192,6 +192,10 @@ def _read_service(elem: etree._Element, refs: References, collector: ErrorCollec
         code_mod_cours=required_attribute(elem, "CODE_MOD_COURS"),
     )
     raise_all(service_errors(service), elem)
+    for teacher in children(elem.find("ENSEIGNANTS"), "ENSEIGNANT"):
+        # A teacher that cannot be read takes its service with it, as a teacher STS does not know does:
+        # kept without that teacher, the service would replace the school's with one nobody teaches.
+        raise_all(enseignant_errors(Enseignant(individu_id=required_attribute(teacher, "ID"))), teacher)
     service.enseignants = read_each(
         children(elem.find("ENSEIGNANTS"), "ENSEIGNANT"),
         lambda teacher: _read_enseignant(teacher, refs, collector),
