@@ -115,6 +115,12 @@ class Conflict(DomainError):
     default_title = "L'opération est impossible dans l'état actuel."
 
 
+class RequestTimeout(DomainError):
+    status = 408
+    default_code = "corps-incomplet"
+    default_title = "Le fichier n'est pas arrivé en entier : l'envoi s'est interrompu."
+
+
 class PayloadTooLarge(DomainError):
     status = 413
     default_code = "fichier-trop-volumineux"

@@ -33,6 +33,8 @@ def problem_response(error: DomainError, request: Request | None = None) -> JSON
     retry_after = error.extensions.get("retry_after")
     if retry_after is not None:
         headers["Retry-After"] = str(retry_after)
+    if error.status == 408:  # the rest of a stalled body may still come: no next request on it
+        headers["Connection"] = "close"
     body = error.to_problem(request.url.path if request else None)
     sync_id = getattr(request.state, "sync_id", None) if request else None
     if sync_id:

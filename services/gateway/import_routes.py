@@ -8,12 +8,13 @@ sync id, ``statut_url`` and ``Location`` once the file and its job are durably q
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse
 
-from services.common.errors import DomainError, InvalidInput, PayloadTooLarge
+from services.common.errors import DomainError, InvalidInput, PayloadTooLarge, RequestTimeout
 from services.common.openapi import problem_responses
 from services.gateway import flows
 from services.gateway.deps import StateDep, exchange_for
@@ -120,7 +121,7 @@ async def _push(
     try:
         _check_key(idempotency_key)
         check_media_type(content_type)
-        data = await _body(request)
+        data = await _body(request, state.settings.body_read_timeout_seconds)
     except DomainError as error:
         await state.recorder.refused(exchange, error)
         raise
@@ -140,13 +141,24 @@ def _check_key(key: str | None) -> None:
         )
 
 
-async def _body(request: Request) -> bytes:
-    """The request body, refused (413) as soon as it passes the cap, before it is all read."""
+async def _body(request: Request, read_timeout: float) -> bytes:
+    """The request body, refused (413) as soon as it passes the cap, before it is all read, and
+    (408) when it stops arriving for ``read_timeout`` seconds (a stalled chunked upload)."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_PUSH_BYTES:
         raise _too_large()
     chunks, size = [], 0
-    async for chunk in request.stream():
+    stream = request.stream()
+    while True:
+        try:
+            chunk = await asyncio.wait_for(anext(stream), read_timeout)
+        except StopAsyncIteration:
+            break
+        except TimeoutError:
+            raise RequestTimeout(
+                f"Rien n'est arrivé pendant {read_timeout:g} s après {size} octets : renvoyez le fichier.",
+                code="corps-incomplet",
+            ) from None
         size += len(chunk)
         if size > MAX_PUSH_BYTES:
             raise _too_large()

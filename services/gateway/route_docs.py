@@ -68,6 +68,7 @@ _PUSH_PROBLEMS = (
     "annee-non-concordante",
     "idempotence-conflit",
     "idempotence-cle-vide",
+    "corps-incomplet",
     "xml-mal-forme",
     "xml-doctype-interdit",
     "xml-trop-d-elements",

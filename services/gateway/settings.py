@@ -63,6 +63,8 @@ class GatewaySettings(ServiceSettings):
     # "mtls": the gateway terminates TLS itself; "proxy": behind ingress-nginx (see ProxySettings).
     mode: Literal["mtls", "proxy"] = "mtls"
     proxy: ProxySettings = Field(default_factory=ProxySettings)
+    # A push whose body stops arriving for this long is answered 408 corps-incomplet and recorded.
+    body_read_timeout_seconds: float = 30.0
     # Where sync events wait while NATS is away (see outbox.py); None: in memory.
     outbox_path: Path | None = None
 

@@ -3,6 +3,9 @@ and 12): each answer names a sync that supervision records with the answer's cod
 
 from __future__ import annotations
 
+import asyncio
+import json
+
 import httpx
 import pytest
 
@@ -76,3 +79,34 @@ async def test_a_lower_case_uaj_is_refused_at_intake_with_its_code(
         response = await push(edt, UAI, TIMETABLE, file)
         await _journaled(platform, response, 400, "uai-invalide", "rejected")
         assert response.json()["path"] == "/EDT_STS/PARAMETRES/UAJ"
+
+
+async def test_a_chunked_upload_stalled_mid_body_is_answered_408_and_journaled(
+    platform: Platform, loaded: DemoSchool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The body stops arriving after its first chunk: the gateway's body read timeout (made short here)
+    answers ``408 corps-incomplet`` and closes the connection; the sync is recorded refused."""
+    settings = platform.gateway_app.state.gateway.settings
+    monkeypatch.setattr(settings, "body_read_timeout_seconds", 0.5)
+    host, port = platform.gateway_url.removeprefix("https://").split(":")
+    context = platform.ssl_context(f"{UAI}-edt")
+    reader, writer = await asyncio.open_connection(host, int(port), ssl=context, server_hostname=host)
+    try:
+        chunk = timetable_of(loaded)[:1000]
+        writer.write(
+            f"POST {push_path(UAI, TIMETABLE)} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/xml\r\n"
+            f"Transfer-Encoding: chunked\r\n\r\n{len(chunk):x}\r\n".encode()
+            + chunk
+            + b"\r\n"
+        )
+        await writer.drain()  # and nothing more: the upload stalls
+        answer = await asyncio.wait_for(reader.read(), 30)  # until the server closes: a hang detector
+    finally:
+        writer.close()
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 408"), answer
+    assert b"connection: close" in head.lower()
+    problem = json.loads(body)
+    assert problem["code"] == "corps-incomplet"
+    sync = await platform.wait_for_sync(problem["sync_id"], "refused")
+    assert (sync["problem_code"], sync["http_status"]) == ("corps-incomplet", 408)
