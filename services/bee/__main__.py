@@ -12,7 +12,13 @@ from services.common.logging import configure_logging
 def main() -> None:
     settings = BeeSettings()
     configure_logging("bee", level=settings.log_level, json_lines=settings.log_json)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
+    )
 
 
 if __name__ == "__main__":

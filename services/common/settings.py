@@ -51,6 +51,11 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
     nats: NatsSettings = Field(default_factory=NatsSettings)
+    # After SIGTERM or SIGINT, open requests (a live feed, an export being streamed) get this long before
+    # they are cancelled; then the lifespan drains the bus (at most 5 s): every service stops within 10 s,
+    # an in-flight job unacknowledged, so JetStream redelivers it. Without it uvicorn waits for every
+    # connection, and a live feed never ends.
+    graceful_shutdown_seconds: int = 3
 
 
 def sqlite_url(path: Path) -> str:

@@ -152,6 +152,7 @@ def proxy_uvicorn_config(app: FastAPI, settings: GatewaySettings) -> uvicorn.Con
         host=settings.host,
         port=settings.port,
         timeout_keep_alive=settings.keep_alive_seconds,
+        timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
         # Never rewrite the peer from X-Forwarded-For: the peer address is one of the proxy's proofs.
         proxy_headers=False,
         log_config=None,

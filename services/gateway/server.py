@@ -22,6 +22,7 @@ def uvicorn_config(app: FastAPI, settings: GatewaySettings) -> uvicorn.Config:
         port=settings.port,
         http=configure(settings.tls, handshake_reporter(state)),
         timeout_keep_alive=settings.keep_alive_seconds,
+        timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
         log_config=None,
         access_log=False,
         lifespan="on",

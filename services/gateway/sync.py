@@ -85,18 +85,24 @@ class SyncRecorder:
     def __init__(self, bus: Bus, outbox: Outbox | None = None) -> None:
         self.bus = bus
         self.outbox = outbox or Outbox()
+        # Whether the outbox may hold events: at start it may (a previous run's), until the flusher's
+        # first pass, which starts at once, finds it empty.
+        self._waiting = True
         self._kept = asyncio.Event()
+        self._kept.set()
 
     async def record(self, event: SyncEvent) -> None:
         kept = Kept(
             event.event_id, subjects.sync_event_subject(event.uai or "", event.state.value), event.to_bytes()
         )
-        if self.bus.is_connected:
+        # While events wait in the outbox, later ones queue behind them: a school's events keep their order.
+        if self.bus.is_connected and not self._waiting:
             try:
                 await self.bus.publish_durable(kept.subject, kept.payload, msg_id=kept.event_id)
                 return
             except (DomainError, nats.errors.Error) as error:
                 log.warning("sync event %s kept for later: %r", event.event_id, error)
+        self._waiting = True
         await self.outbox.add(kept)
         self._kept.set()
 
@@ -108,7 +114,11 @@ class SyncRecorder:
     async def flush(self) -> int:
         """Publish what the outbox keeps, oldest first, while the bus takes it; how many were sent."""
         sent = 0
-        while self.bus.is_connected and (batch := await self.outbox.pending()):
+        while self.bus.is_connected:
+            batch = await self.outbox.pending()
+            if not batch:
+                self._waiting = False
+                return sent
             for kept in batch:
                 try:
                     await self.bus.publish_durable(kept.subject, kept.payload, msg_id=kept.event_id)

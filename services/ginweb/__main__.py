@@ -12,7 +12,13 @@ from services.ginweb.settings import GinwebSettings
 def main() -> None:
     settings = GinwebSettings()
     configure_logging("ginweb", level=settings.log_level, json_lines=settings.log_json)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
+    )
 
 
 if __name__ == "__main__":

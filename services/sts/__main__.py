@@ -12,7 +12,13 @@ from services.sts.settings import StsSettings
 def main() -> None:
     settings = StsSettings()
     configure_logging("sts", level=settings.log_level, json_lines=settings.log_json)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
+    )
 
 
 if __name__ == "__main__":

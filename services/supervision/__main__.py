@@ -12,7 +12,13 @@ from services.supervision.settings import SupervisionSettings
 def main() -> None:
     settings = SupervisionSettings()
     configure_logging("supervision", level=settings.log_level, json_lines=settings.log_json)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
+    )
 
 
 if __name__ == "__main__":

@@ -87,5 +87,5 @@ async def test_every_hostile_body_is_refused_journaled_and_changes_nothing(
     assert answered == [(name, 400, code) for name, _b, _m, code in cases]
     assert after == before
     for problem in refusals:
-        sync = await platform.wait_for_sync(problem["sync_id"], "rejected")
+        sync = await platform.wait_for_sync(problem["sync_id"], "rejected", within=30)
         assert sync["problem_code"] == problem["code"]

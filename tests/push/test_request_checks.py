@@ -24,7 +24,7 @@ async def _journaled(
     problem = response.json()
     assert (response.status_code, problem["code"]) == (status, code), response.text
     assert response.headers["Sync-Id"] == problem["sync_id"]
-    sync = await platform.wait_for_sync(problem["sync_id"], state)
+    sync = await platform.wait_for_sync(problem["sync_id"], state, within=30)
     assert (sync["problem_code"], sync["http_status"]) == (code, status)
 
 
