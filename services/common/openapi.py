@@ -24,6 +24,7 @@ DESCRIPTIONS = {
     403: "Accès refusé",
     404: "Ressource introuvable",
     405: "Méthode non acceptée à cette adresse",
+    408: "Corps interrompu : rien n'est arrivé pendant le délai de lecture",
     409: "Impossible dans l'état actuel",
     413: "Corps trop volumineux",
     415: "Type de contenu non pris en charge",

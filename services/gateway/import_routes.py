@@ -56,7 +56,7 @@ router = APIRouter(
             "description": "Simulation (`?simulation=1`) : le verdict et le rapport, rien n'est modifié",
             "content": {"application/json": {"example": SIMULATION_EXAMPLE}},
         },
-        **problem_responses(403, 404, 409, 413, 415),
+        **problem_responses(403, 404, 408, 409, 413, 415),
     },
 )
 
