@@ -1,7 +1,8 @@
 """NATS killed and restarted under a small load (issue 15, item 7): exports and pushes are answered 503
 ``bus-indisponible`` with ``Retry-After``, by the gateway's outage deadline rather than a request timeout;
 the kept-alive connection that got a 503 answers its next request; and every sync answered meanwhile,
-refusals included, is in supervision's journal once NATS is back (the gateway's outbox).
+refusals included, is in supervision's journal once NATS is back (the gateway's outbox). And supervision
+killed for a while: every sync made meanwhile is journaled after its restart.
 
 The client's timeout is a hang detector, not a timing assertion; the real figures are printed (run with
 ``-s`` to read them)."""
@@ -9,6 +10,11 @@ The client's timeout is a hang detector, not a timing assertion; the real figure
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import hashlib
+import json
+import os
+import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -22,10 +28,11 @@ from services.common.demo import DemoSchool
 from services.common.localnats import NatsProcess
 from services.gateway import imports as gateway_imports
 from tests.push.conftest import school
+from tests.push.crashing import ROOT
 from tests.push.pushing import XML, load_school, push, push_path, timetable_of
 from tests.support.databases import backends
 from tests.support.pki import TestPki
-from tests.support.platform import Platform, running_platform
+from tests.support.platform import SUPERVISION_TOKEN, Platform, running_platform
 
 UAI = "0310115G"
 TIMETABLE = "emploi-du-temps"
@@ -164,3 +171,84 @@ async def test_a_request_waiting_on_the_bus_when_nats_goes_is_answered_503_by_th
     print(f"\nin-flight request answered {elapsed:.3f} s after NATS was killed")
     sync = await platform.wait_for_sync(sync_id, "failed", within=30)
     assert sync["problem_code"] == "bus-indisponible"
+
+
+@pytest_asyncio.fixture
+async def platform_apart(
+    tmp_path: Path, fresh_nats: NatsProcess, test_pki: TestPki
+) -> AsyncIterator[Platform]:
+    """The platform with supervision left out: the test runs it as a process, to kill it."""
+    async with running_platform(
+        tmp_path, fresh_nats.url, test_pki, backends()[0], supervision_in_process=False
+    ) as running:
+        yield running
+
+
+async def _start_supervision(platform: Platform, log: Path) -> asyncio.subprocess.Process:
+    port = platform.supervision_url.rsplit(":", 1)[1]
+    token = hashlib.sha256(SUPERVISION_TOKEN.encode()).hexdigest()
+    env = {
+        **os.environ,
+        "SUPERVISION_PORT": port,
+        "SUPERVISION_NATS__URL": platform.nats_url,
+        "SUPERVISION_DATABASE__URL": platform.databases["supervision"].url,
+        "SUPERVISION_API_CLIENTS": json.dumps([{"name": "harness", "token_sha256": token}]),
+    }
+    with log.open("ab") as output:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "services.supervision", cwd=ROOT, env=env, stdout=output, stderr=output
+        )
+    async with httpx.AsyncClient(base_url=platform.supervision_url) as client:
+        for _ in range(600):
+            assert process.returncode is None, "supervision stopped: see " + str(log)
+            with contextlib.suppress(httpx.TransportError):
+                if (await client.get("/readyz")).status_code == 200:
+                    return process
+            await asyncio.sleep(0.05)
+    raise AssertionError(f"supervision not ready: see {log}")
+
+
+async def _journaled(platform: Platform, sync_ids: set[str]) -> None:
+    async with platform.supervision() as supervision:
+        for sync_id in sync_ids:
+            for _ in range(600):
+                if (await supervision.get(f"/api/syncs/{sync_id}")).status_code == 200:
+                    break
+                await asyncio.sleep(0.05)
+            else:
+                raise AssertionError(f"sync {sync_id} never reached the journal")
+
+
+async def test_syncs_made_while_supervision_is_down_are_journaled_after_its_restart(
+    platform_apart: Platform, tmp_path: Path
+) -> None:
+    platform = platform_apart
+    demo = school(UAI)
+    await load_school(platform, demo)
+    log = tmp_path / "supervision.log"
+    supervision = await _start_supervision(platform, log)
+    file = timetable_of(demo)
+    try:
+        async with platform.editor(f"{UAI}-edt") as edt:
+            edt.timeout = HANG_BOUND
+            first = await push(edt, UAI, TIMETABLE, file)
+            await _journaled(platform, {first.headers["Sync-Id"]})
+
+            supervision.kill()  # SIGKILL: no shutdown, no drain
+            await supervision.wait()
+            meanwhile = []
+            for _ in range(5):
+                for response in (
+                    await edt.get(push_path(UAI, "structures")),
+                    await push(edt, UAI, TIMETABLE, file),
+                    await edt.get(push_path(UAI, "structures"), params={"format": "pdf"}),
+                ):
+                    assert response.status_code in (200, 202, 400), response.text
+                    meanwhile.append(response.headers["Sync-Id"])
+
+            supervision = await _start_supervision(platform, log)
+            await _journaled(platform, set(meanwhile))
+    finally:
+        if supervision.returncode is None:
+            supervision.terminate()
+            await supervision.wait()

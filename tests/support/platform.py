@@ -101,10 +101,12 @@ async def running_platform(
     sts_imports: ImportSettings | None = None,
     bee_imports: ImportSettings | None = None,
     sts_in_process: bool = True,
+    supervision_in_process: bool = True,
 ) -> AsyncIterator[Platform]:
     """``sts_imports`` / ``bee_imports``: the services' push-flow settings (safety valve, test pauses).
     ``sts_in_process=False``: no STS app here (a test runs it as a process of its own, on
-    ``Platform.databases["sts"]``, to kill it)."""
+    ``Platform.databases["sts"]``, to kill it). ``supervision_in_process=False``: likewise for
+    supervision, which the test then runs on ``Platform.supervision_url``'s port."""
     nats = NatsSettings(url=nats_url, request_timeout=10)
     async with AsyncExitStack() as stack:
         bee_db = await stack.enter_async_context(fresh_database(backend, tmp_path, "bee"))
@@ -125,6 +127,8 @@ async def running_platform(
             ),
         ]
         ports = [free_port(), free_port(), supervision_port]
+        if not supervision_in_process:
+            del apps[2], ports[2]
         if not sts_in_process:
             del apps[1], ports[1]
         for app, port in zip(apps, ports, strict=True):
