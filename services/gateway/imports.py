@@ -171,7 +171,13 @@ async def _keep_and_queue(
     await store_payload(state.bus, job.sync_id, push.data)
     await save_push(state.bus, _record(job))
     await state.recorder.record(
-        exchange.event(SyncState.RECEIVED, payload_bytes=job.payload_bytes, payload_sha256=job.payload_sha256)
+        exchange.event(
+            SyncState.RECEIVED,
+            payload_bytes=job.payload_bytes,
+            payload_sha256=job.payload_sha256,
+            # Supervision knows from the first event that this is a dry run, not an import.
+            details=ImportDetails(simulation=True) if push.simulation else None,
+        )
     )
     if push.simulation:
         subject = subjects.import_simulation(job.service)

@@ -63,7 +63,7 @@ async def record_events(session: AsyncSession, events: Sequence[SyncEvent]) -> l
     for event in sorted(fresh, key=lambda e: (e.occurred_at, e.event_id)):
         session.add(_event_row(event))
         records[event.sync_id] = _apply(records.get(event.sync_id), event, session)
-        await _note_report(session, event)
+        await _note_import(session, records[event.sync_id], event)
     touched = [records[sync_id] for sync_id in dict.fromkeys(event.sync_id for event in fresh)]
     created = {record.sync_id for record in touched if record.sync_id not in before}
     await note_activity(session, touched, created)
@@ -154,12 +154,18 @@ def _copy_summary(record: SyncRecord, event: SyncEvent) -> None:
         record.academie = academie_slug_of_uai(event.uai)
 
 
-async def _note_report(session: AsyncSession, event: SyncEvent) -> None:
-    """An import's report (:class:`ImportDetails`) replaces the sync's report: the last word wins. A
-    simulation is marked as such on the sync."""
-    if not isinstance(event.details, ImportDetails):
+async def _note_import(session: AsyncSession, record: SyncRecord, event: SyncEvent) -> None:
+    """What an import says of itself (:class:`ImportDetails`): a simulation is marked as such, with its
+    verdict; its report replaces the sync's report (the last word wins)."""
+    details = event.details
+    if not isinstance(details, ImportDetails):
         return
-    entries = [entry.model_dump(mode="json", exclude_none=True) for entry in event.details.report]
+    if details.simulation:
+        record.simulation = True
+        record.verdict = details.verdict.value if details.verdict else record.verdict
+    if not details.report and details.verdict is None:
+        return  # nothing said about the records (an early event, a held import's changes)
+    entries = [entry.model_dump(mode="json", exclude_none=True) for entry in details.report]
     report = await session.get(SyncReport, event.sync_id)
     if report is None:
         session.add(SyncReport(sync_id=event.sync_id, entries=entries))

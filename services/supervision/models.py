@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, text
+from sqlalchemy import JSON, Column, Index, false, text
 from sqlmodel import Field, SQLModel
 
 from services.common.auth import AUTH_MODELS, UtcDateTime
@@ -62,6 +62,9 @@ class SyncRecord(SQLModel, table=True):
     cursor: str | None = None
     counts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     event_count: int = 0
+    # A dry run (push with simulation): it changed nothing; ``verdict`` is what a real import would be.
+    simulation: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    verdict: str | None = Field(default=None, max_length=20)
 
 
 class SyncEventRecord(SQLModel, table=True):
@@ -92,6 +95,8 @@ class SchoolActivity(SQLModel, table=True):
     uai: str = Field(primary_key=True, max_length=8)
     flow: str = Field(primary_key=True, max_length=40)
     academie: str | None = Field(default=None, max_length=40)
+    # Since when the school exchanges this flow: a flow is late only once it was expected that long.
+    first_sync_at: datetime | None = _utc(nullable=True)
     last_sync_at: datetime = _utc()
     last_state: str = Field(max_length=20)
     last_success_at: datetime | None = _utc(nullable=True)

@@ -37,6 +37,8 @@ class SyncRead(_Read):
     cursor: str | None
     counts: dict[str, Any]
     event_count: int
+    simulation: bool = False
+    verdict: str | None = None
 
 
 class SyncEventRead(_Read):

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, Integer, case, cast
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.common.events import Direction
 from services.supervision.activity import ERROR_STATES
 from services.supervision.models import CertificateRecord, SchoolActivity, SyncRecord
 from services.supervision.scope import Scope
@@ -45,6 +46,12 @@ class LateSchool:
     last_sync_at: datetime | None
 
 
+def _exchanges() -> ColumnElement[bool]:
+    """Pulls and pushes only: not GIN-WEB's audits, the ``flux`` checks, TLS refusals or rollover steps
+    (direction ``none``), which are journaled but are not exchanges (see :func:`activity.is_exchange`)."""
+    return col(SyncRecord.direction) != Direction.NONE.value
+
+
 def _is_error() -> ColumnElement[int]:
     return func.sum(cast(case((col(SyncRecord.state).in_(_ERROR_VALUES), 1), else_=0), Integer))
 
@@ -58,7 +65,7 @@ async def syncs_per_hour(
     hour = col(SyncRecord.started_hour)
     statement = (
         select(hour, func.count(), _is_error())
-        .where(hour >= first, *_scoped(scope, SyncRecord))
+        .where(hour >= first, _exchanges(), *_scoped(scope, SyncRecord))
         .group_by(hour)
     )
     found = {row[0]: (row[1], row[2] or 0) for row in (await session.exec(statement)).all()}
@@ -75,7 +82,12 @@ async def error_rates(
     key = getattr(SyncRecord, dimension)
     statement = (
         select(key, func.count(), _is_error())
-        .where(col(SyncRecord.started_at) >= since, col(key).is_not(None), *_scoped(scope, SyncRecord))
+        .where(
+            col(SyncRecord.started_at) >= since,
+            col(key).is_not(None),
+            _exchanges(),
+            *_scoped(scope, SyncRecord),
+        )
         .group_by(key)
     )
     rates = [ErrorRate(row[0], row[1], row[2] or 0) for row in (await session.exec(statement)).all()]
@@ -91,11 +103,17 @@ async def late_schools(
     flow: str | None = None,
     limit: int = 100,
 ) -> list[LateSchool]:
-    """Schools with no successful exchange of a flow for ``days`` days.
+    """Schools with no successful exchange of a flow for ``days`` days, although they have been
+    exchanging with the platform for longer than that (docs/supervision.md, « flux en retard »).
 
-    With ``flow``: every school known to the journal (it exchanged anything) that has not succeeded with
-    that flow since the cut-off, including those that never did. Without: each flow a school has used
-    and has not succeeded with since the cut-off.
+    A flow is late once it was *expected* for ``days`` days: a school that started minutes ago, or
+    that never pulled a flow it has had no reason to pull for that long yet, is not late. So:
+
+    - with ``flow``: every school whose first exchange (of any flow) is older than the cut-off and that
+      has not succeeded with ``flow`` since the cut-off, including those that never did;
+    - without: each flow a school has used since before the cut-off and has not succeeded with since.
+
+    Only exchanges count (:func:`activity.is_exchange`): audits, ``flux`` checks and simulations are not.
     """
     cutoff = now - timedelta(days=days)
     if flow is None:
@@ -107,6 +125,7 @@ async def late_schools(
         .where(*_scoped(scope, SchoolActivity))
         .group_by(col(SchoolActivity.uai), col(SchoolActivity.academie))
         .having((success.is_(None)) | (success < cutoff))
+        .having(func.min(col(SchoolActivity.first_sync_at)) < cutoff)
         .order_by(success.asc().nulls_first(), col(SchoolActivity.uai))
         .limit(limit)
     )
@@ -118,7 +137,11 @@ async def _late_pairs(session: AsyncSession, scope: Scope, cutoff: datetime, lim
     success = col(SchoolActivity.last_success_at)
     statement = (
         select(SchoolActivity)
-        .where((success.is_(None)) | (success < cutoff), *_scoped(scope, SchoolActivity))
+        .where(
+            (success.is_(None)) | (success < cutoff),
+            col(SchoolActivity.first_sync_at) < cutoff,
+            *_scoped(scope, SchoolActivity),
+        )
         .order_by(success.asc().nulls_first(), col(SchoolActivity.uai), col(SchoolActivity.flow))
         .limit(limit)
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -33,8 +34,14 @@ SCHOOLS = (TOULOUSE_SCHOOL, TOULOUSE_OTHER, BORDEAUX_SCHOOL, CORSE_SCHOOL)
 
 @pytest.fixture
 async def journal(supervision: RunningSupervision, fresh_nats: NatsProcess) -> dict[str, str]:
-    """One failed and one served sync per school, plus a refusal before any school was named."""
-    events = [event(uai, state) for uai in SCHOOLS for state in (SyncState.SERVED, SyncState.FAILED)]
+    """One served sync per school, one failed ten days ago (so that each school has been expected to
+    pull the students for longer than the week after which a flow is late), plus a refusal before any
+    school was named."""
+    ten_days_ago = datetime.now(UTC) - timedelta(days=10)
+    events = [
+        *[event(uai, SyncState.SERVED) for uai in SCHOOLS],
+        *[event(uai, SyncState.FAILED, at=ten_days_ago) for uai in SCHOOLS],
+    ]
     events.append(event(None, SyncState.REFUSED, flow="authentification", editor=None, product=None))
     async with connected_bus(fresh_nats.url) as bus:
         await publish(bus, events)

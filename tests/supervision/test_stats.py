@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from services.common.contracts import CertificateAction, CertificateAudit
+from sqlmodel import select
+
+from services.common.contracts import CertificateAction, CertificateAudit, ImportDetails
 from services.common.db import SessionFactory, transaction
 from services.common.events import Direction, SyncEvent, SyncState
 from services.supervision import stats
 from services.supervision.journal import record_events
+from services.supervision.models import SchoolActivity, SyncRecord
 from services.supervision.scope import NATIONAL, Scope
-from tests.supervision.support import BORDEAUX_SCHOOL, CORSE_SCHOOL, TOULOUSE_SCHOOL, event
+from tests.supervision.support import BORDEAUX_SCHOOL, CORSE_SCHOOL, TOULOUSE_OTHER, TOULOUSE_SCHOOL, event
 
 NOW = datetime(2026, 11, 20, 10, 30, tzinfo=UTC)
 TOULOUSE = Scope(national=False, academies=frozenset({"toulouse"}))
@@ -58,24 +61,71 @@ async def test_error_rates_by_editor_worst_first_and_scoped(sessions: SessionFac
     assert [r.key for r in toulouse] == ["alpha", "beta"]
 
 
+ISSUED = CertificateAudit(action=CertificateAction.ISSUED, not_after=NOW + timedelta(days=300))
+DAYS_9 = timedelta(days=9)
+
+
 async def test_late_schools_are_those_without_recent_success(sessions: SessionFactory) -> None:
+    """Late: no success of a flow for 7 days, for a school exchanging with the platform for longer."""
     await record(
         sessions,
         [
             event(TOULOUSE_SCHOOL, flow="eleves", at=NOW - timedelta(days=1)),
             event(BORDEAUX_SCHOOL, flow="eleves", at=NOW - timedelta(days=12)),
             event(BORDEAUX_SCHOOL, flow="eleves", state=SyncState.FAILED, at=NOW - timedelta(hours=1)),
+            # Pulls its nomenclatures for three weeks, never its students: late for the students.
+            event(TOULOUSE_OTHER, flow="nomenclatures", at=NOW - timedelta(days=20)),
+            # Started yesterday (or minutes ago, failing): not expected to have pulled anything yet.
             event(CORSE_SCHOOL, flow="nomenclatures", at=NOW - timedelta(days=1)),
+            event(CORSE_SCHOOL, flow="eleves", state=SyncState.FAILED, at=NOW - timedelta(minutes=5)),
+            # Not exchanges: a certificate issued three weeks ago, a "what can I run" check.
+            event(
+                CORSE_SCHOOL, SyncState.APPLIED, flow="certificat", direction=Direction.NONE,
+                certificate_serial="c9", at=NOW - timedelta(days=21),
+                details=ISSUED,
+            ),
+            event(CORSE_SCHOOL, SyncState.REFUSED, flow="flux", direction=Direction.NONE, at=NOW - DAYS_9),
         ],
-    )
+    )  # fmt: skip
     async with sessions() as session:
         eleves = await stats.late_schools(session, NATIONAL, now=NOW, days=7, flow="eleves")
         any_flow = await stats.late_schools(session, NATIONAL, now=NOW, days=7)
     assert [(s.uai, s.last_success_at) for s in eleves] == [
-        (CORSE_SCHOOL, None),  # never pulled the students: the latest of all
+        (TOULOUSE_OTHER, None),  # never pulled the students in three weeks: the latest of all
         (BORDEAUX_SCHOOL, NOW - timedelta(days=12)),
     ]
-    assert [(s.uai, s.flow) for s in any_flow] == [(BORDEAUX_SCHOOL, "eleves")]
+    assert [(s.uai, s.flow) for s in any_flow] == [
+        (TOULOUSE_OTHER, "nomenclatures"),
+        (BORDEAUX_SCHOOL, "eleves"),
+    ]
+
+
+async def test_audits_checks_and_simulations_are_not_counted_as_exchanges(sessions: SessionFactory) -> None:
+    at = NOW - timedelta(minutes=5)
+    simulation = event(TOULOUSE_SCHOOL, SyncState.SERVED, flow="emploi-du-temps", direction=Direction.IMPORT,
+                       at=at, details=ImportDetails(simulation=True, verdict=SyncState.REJECTED))  # fmt: skip
+    await record(
+        sessions,
+        [
+            event(TOULOUSE_SCHOOL, at=at),
+            event(TOULOUSE_SCHOOL, SyncState.APPLIED, flow="certificat", direction=Direction.NONE, at=at,
+                  certificate_serial="c1",
+                  details=ISSUED),
+            event(TOULOUSE_SCHOOL, SyncState.SERVED, flow="flux", direction=Direction.NONE, at=at),
+            event(TOULOUSE_SCHOOL, SyncState.REFUSED, flow="flux", direction=Direction.NONE, at=at),
+            simulation,
+        ],
+    )  # fmt: skip
+    async with sessions() as session:
+        per_hour = await stats.syncs_per_hour(session, NATIONAL, now=NOW, hours=1)
+        by_flow = await stats.error_rates(session, NATIONAL, "flow", since=NOW - timedelta(hours=1))
+        activity = (await session.exec(select(SchoolActivity))).all()
+        recorded = await session.get(SyncRecord, simulation.sync_id)
+    assert [(h.total, h.errors) for h in per_hour] == [(2, 0)]  # the pull and the simulation
+    assert sorted(r.key for r in by_flow) == ["emploi-du-temps", "nomenclatures"]
+    assert [(a.flow, a.sync_count) for a in activity] == [("nomenclatures", 1)]  # no simulated success
+    assert recorded is not None
+    assert (recorded.simulation, recorded.verdict) == (True, "rejected")
 
 
 async def test_expiring_certificates_exclude_revoked_and_distant_ones(sessions: SessionFactory) -> None:
