@@ -2,7 +2,7 @@
 
     python -m services.ginweb.cli dev-pki --out certs/ [--force] [--p12-password netsynchro]
     python -m services.ginweb.cli issue-cert --uai 0310053P --editor index-education --product edt \\
-        --out certs/issued [--ca certs/] [--csr request.pem] [--register]
+        --out certs/issued [--ca certs/] [--csr request.pem] [--register] [--days 10]
 
 ``--register`` also records the certificate in GIN-WEB's database (``GINWEB_`` settings), audited, so the
 head sees it and can revoke it. The registry and account commands are in :mod:`services.ginweb.commands`.
@@ -20,7 +20,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +76,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(commands.run(args))
         else:
             spec = EditorCertificateSpec(args.uai, args.editor, args.product)
-            path = issue_cert(args.ca, args.out, spec, csr=args.csr, p12_password=args.p12_password)
+            path = issue_cert(
+                args.ca, args.out, spec, csr=args.csr, p12_password=args.p12_password, days=args.days
+            )
             if args.register:
                 print(commands.register(args.ca, path))
     except DomainError as error:
@@ -105,16 +107,28 @@ def dev_pki(out: Path, *, force: bool = False, p12_password: str = DEV_P12_PASSW
 
 
 def issue_cert(
-    ca_dir: Path, out: Path, spec: EditorCertificateSpec, *, csr: Path | None, p12_password: str
+    ca_dir: Path,
+    out: Path,
+    spec: EditorCertificateSpec,
+    *,
+    csr: Path | None,
+    p12_password: str,
+    days: int | None = None,
 ) -> Path:
     """Issue one editor certificate with the CA saved in ``ca_dir``: for the key in ``csr`` when given,
-    otherwise with a new key (PEM and PKCS#12). Returns the certificate file."""
+    otherwise with a new key (PEM and PKCS#12). Returns the certificate file. ``days`` shortens its
+    validity (a stand-in while a real one is issued; what the "expiring soon" list is tested with)."""
     ca = CertificateAuthority.load(ca_dir)
+    not_after = datetime.now(UTC) + timedelta(days=days) if days is not None else None
     if csr is None:
-        issued = ca.issue_with_new_key(uai=spec.uai, editor=spec.editor, product=spec.product)
+        issued = ca.issue_with_new_key(
+            uai=spec.uai, editor=spec.editor, product=spec.product, not_after=not_after
+        )
         _write(out, spec.name, issued, p12_password)
         return out / f"{spec.name}.crt.pem"
-    cert = ca.issue_from_csr(csr.read_bytes(), uai=spec.uai, editor=spec.editor, product=spec.product)
+    cert = ca.issue_from_csr(
+        csr.read_bytes(), uai=spec.uai, editor=spec.editor, product=spec.product, not_after=not_after
+    )
     path = out / f"{spec.name}.crt.pem"
     write_public(path, certificates_pem([cert, ca.issuing.certificate]))
     _report("created", path)
@@ -213,6 +227,7 @@ def _parser() -> argparse.ArgumentParser:
     issue.add_argument("--csr", type=Path, help="sign this PEM CSR instead of generating a key")
     issue.add_argument("--p12-password", default=DEV_P12_PASSWORD)
     issue.add_argument("--register", action="store_true", help="record it in GIN-WEB's database")
+    issue.add_argument("--days", type=int, help="valid for this many days only (default: the school year)")
     commands.add_commands(subparsers)
     return parser
 

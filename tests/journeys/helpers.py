@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import copy
-import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from cryptography.hazmat.primitives.serialization import pkcs12
@@ -20,6 +19,7 @@ from services.common.identity import serial_hex
 from services.common.pull.seeding import DEMO_SEED
 from tests.journeys.platform import PASSWORD, RunningPlatform
 
+T = TypeVar("T")
 API_TOKEN = "netsynchro-dev"  # `make run`'s development API token, printed in its banner
 
 
@@ -61,9 +61,22 @@ def sign_in_portal(page: Page, platform: RunningPlatform, uai: str) -> None:
 
 
 def wait_for_sync(platform: RunningPlatform, sync_id: str, states: Iterable[str]) -> dict[str, Any]:
-    """The sync as supervision records it, once it is in one of ``states``: the live feed is opened
-    first, then the journal is read, so a change between the two cannot be missed."""
+    """The sync as supervision records it, once it is in one of ``states``."""
     wanted = set(states)
+
+    def found(client: httpx.Client) -> dict[str, Any] | None:
+        current = client.get(f"/api/syncs/{sync_id}")
+        if current.status_code == 200 and current.json()["state"] in wanted:
+            sync: dict[str, Any] = current.json()
+            return sync
+        return None
+
+    return wait_until(platform, found)
+
+
+def wait_until(platform: RunningPlatform, check: Callable[[httpx.Client], T | None]) -> T:
+    """What ``check`` finds in supervision's API, once it finds something: the live feed is opened
+    first, then the API is read, and read again after each event, so no change can be missed."""
     headers = {"Authorization": f"Bearer {API_TOKEN}"}
     timeout = httpx.Timeout(10.0, read=120.0)
     with (
@@ -71,23 +84,17 @@ def wait_for_sync(platform: RunningPlatform, sync_id: str, states: Iterable[str]
         client.stream("GET", "/api/live") as feed,
     ):
         lines = feed.iter_lines()
-        for line in lines:
-            if line == "event: ready":
+        for opening in lines:
+            if opening == "event: ready":
                 break
-        current = client.get(f"/api/syncs/{sync_id}")
-        if current.status_code == 200 and current.json()["state"] in wanted:
-            found: dict[str, Any] = current.json()
-            return found
-        kind = ""
-        for line in lines:
-            if line.startswith("event: "):
-                kind = line.removeprefix("event: ")
-            elif line.startswith("data: ") and kind == "sync":
-                data = json.loads(line.removeprefix("data: "))
-                if data["sync_id"] == sync_id and data["state"] in wanted:
-                    found = client.get(f"/api/syncs/{sync_id}").json()
-                    return found
-    raise AssertionError(f"supervision never saw {sync_id} in {wanted}")
+        result = check(client)
+        while result is None:
+            line = next(lines, None)
+            if line is None:
+                raise AssertionError("supervision's live feed ended before the awaited change")
+            if line.startswith("data: "):
+                result = check(client)
+        return result
 
 
 # -- GIN-WEB portal ------------------------------------------------------------------------------------

@@ -49,6 +49,20 @@ class RunningPlatform:
     def ginweb_url(self) -> str:
         return f"http://127.0.0.1:{8030 + self.offset}"
 
+    @property
+    def nats_url(self) -> str:
+        return f"nats://127.0.0.1:{14222 + self.offset}"
+
+    def service_env(self, service: str) -> dict[str, str]:
+        """The environment `make run` gives ``service``: its database and NATS (for its commands)."""
+        prefix = service.upper() + "_"
+        return {
+            **os.environ,
+            f"{prefix}DATABASE__URL": f"sqlite+aiosqlite:///{self.run_dir / (service + '.db')}",
+            f"{prefix}NATS__URL": self.nats_url,
+            f"{prefix}CA__FOLDER": str(self.certs),
+        }
+
     def p12(self, product: str, uai: str) -> Path:
         return self.certs / f"index-education-{product}-{uai}.p12"
 

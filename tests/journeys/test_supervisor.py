@@ -4,16 +4,21 @@ An editor pushes, with the demo certificates and the `netsynchro` command, a tim
 the sync's page shows each bad record's line, path, code and French message. A timetable that would
 remove most services is held: the supervisor follows the alert to the sync's page, sees what it would
 remove, searches the list, approves it with a reason; another supervisor rejects another one; each import
-ends in the right state and the editor's `netsynchro wait` says so.
+ends in the right state and the editor's `netsynchro wait` says so. A certificate the operator issues for
+ten days is listed on the dashboard among those expiring within 30 days.
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
+from cryptography import x509
 from playwright.sync_api import BrowserContext, Page, expect
 
+from services.common.identity import serial_hex
 from tests.journeys.conftest import Screenshots
 from tests.journeys.helpers import (
     demo_school,
@@ -21,12 +26,14 @@ from tests.journeys.helpers import (
     timetable_with_unknown_divisions,
     truncated_timetable,
     wait_for_sync,
+    wait_until,
 )
-from tests.journeys.platform import Netsynchro, RunningPlatform
+from tests.journeys.platform import ROOT, Netsynchro, RunningPlatform
 
 pytestmark = pytest.mark.browser
 TOULOUSE_SCHOOL = "0310053P"  # demo.toulouse watches it
 BORDEAUX_SCHOOL = "0332490C"  # only demo.national watches it
+PARIS_SCHOOL = "0750702F"
 EXIT_NOT_NOW, EXIT_REJECTED = 4, 5
 
 
@@ -127,6 +134,38 @@ def test_a_held_import_is_approved_by_one_supervisor_and_another_is_rejected_by_
     assert "rejetée" in waited.stderr.decode()
     assert "refusé par demo.national" in waited.stderr.decode()
     national.close()
+
+
+def test_a_certificate_expiring_within_30_days_is_listed(
+    platform: RunningPlatform, netsynchro: Netsynchro, context: BrowserContext, screenshots: Screenshots
+) -> None:
+    issued = subprocess.run(  # the operator issues a stand-in certificate valid for ten days
+        [
+            sys.executable, "-m", "services.ginweb.cli", "issue-cert", "--uai", PARIS_SCHOOL,
+            "--editor", "index-education", "--product", "pronote", "--out", str(netsynchro.folder),
+            "--ca", str(platform.certs), "--days", "10", "--register",
+        ],
+        cwd=ROOT, env=platform.service_env("ginweb"), capture_output=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert issued.returncode == 0, issued.stderr.decode()
+    leaf = x509.load_pem_x509_certificates(
+        (netsynchro.folder / f"index-education-pronote-{PARIS_SCHOOL}.crt.pem").read_bytes()
+    )[0]
+    serial = serial_hex(leaf.serial_number)
+    wait_until(
+        platform,
+        lambda api: serial.lower() in api.get("/api/certificates/expiring?days=30").text.lower() or None,
+    )
+
+    page = context.new_page()
+    sign_in_supervision(page, platform, "demo.national")
+    card = page.locator(".card").filter(
+        has=page.get_by_role("heading", name="Certificats expirant sous 30 jours")
+    )
+    row = card.locator("tr").filter(has_text=PARIS_SCHOOL)
+    expect(row).to_contain_text(leaf.not_valid_after_utc.strftime("%d/%m/%Y"))
+    expect(row).to_contain_text("index-education")
+    screenshots.take(page, "tableau-de-bord-certificat-expirant")
 
 
 def _sees_what_it_would_remove(page: Page, removed: int) -> None:
