@@ -34,6 +34,7 @@ from services.common.contracts import ImportDetails, ReportEntry
 from services.common.db import SessionFactory, transaction
 from services.common.errors import DomainError
 from services.common.events import SyncState
+from services.common.formats import errors as format_codes
 from services.common.import_bus import load_payload, oldest_pending, publish_event
 from services.common.import_jobs import ImportJobBase, held_before, locked, new_row, settle
 from services.common.import_report import report_of
@@ -239,7 +240,7 @@ class ImportWorker:
         report = report_of(error)
         outcome = Outcome({"rejected": len(report)}, report, 0, 0, 0, "", {})
         row = await self._settle_alone(job, SyncState.REJECTED, error.title, outcome)
-        await self._announce(job, row)
+        await self._announce(job, row, problem_code=error.code)
 
     async def _settle_alone(
         self, job: ImportJob, state: SyncState, reason: str | None, outcome: Outcome | None
@@ -257,9 +258,13 @@ class ImportWorker:
         async with self.sessions() as session:
             return await session.get(self.table, sync_id)
 
-    async def _announce(self, job: ImportJob, row: ImportJobBase) -> None:
-        """The event of the row's state, with its counts and report (derived id: sent once)."""
+    async def _announce(self, job: ImportJob, row: ImportJobBase, *, problem_code: str | None = None) -> None:
+        """The event of the row's state, with its counts and report (derived id: sent once). A rejected
+        file names its problem code, as a refusal at the gateway does: the file-level error's, or
+        ``enregistrements-invalides`` when none of its records was valid."""
         state = SyncState(row.state)
+        if state is SyncState.REJECTED and problem_code is None:
+            problem_code = format_codes.ENREGISTREMENTS_INVALIDES
         counts = {key: value for key, value in row.counts.items() if isinstance(value, int)}
         report = [ReportEntry.model_validate(entry) for entry in row.report]
         # A held import carries what it would change: what the supervisor weighs before deciding.
@@ -268,8 +273,10 @@ class ImportWorker:
         label = f"waiting.{row.waits}" if state is SyncState.WAITING else state.value
         if row.simulation:
             details = ImportDetails(report=report, simulation=True, verdict=state)
-            state, label = SyncState.SERVED, "simulation"
-        event = job.event(state, label, counts=counts, message=row.reason, details=details)
+            state, label, problem_code = SyncState.SERVED, "simulation", None
+        event = job.event(
+            state, label, counts=counts, message=row.reason, details=details, problem_code=problem_code
+        )
         await publish_event(self.bus, event)
 
     @contextlib.asynccontextmanager

@@ -10,11 +10,13 @@ import httpx
 import pytest
 
 from services.common.demo import DemoSchool
+from tests.push.conftest import school
 from tests.push.pushing import XML, push, push_path, timetable_of
 from tests.support.platform import Platform
 
 pytestmark = pytest.mark.asyncio(loop_scope="package")
 UAI = "0310114F"
+UNLOADED = "0310112D"  # a school of no service: its certificate exists, STS holds nothing for it
 TIMETABLE = "emploi-du-temps"
 
 
@@ -110,3 +112,15 @@ async def test_a_chunked_upload_stalled_mid_body_is_answered_408_and_journaled(
     assert problem["code"] == "corps-incomplet"
     sync = await platform.wait_for_sync(problem["sync_id"], "refused")
     assert (sync["problem_code"], sync["http_status"]) == ("corps-incomplet", 408)
+
+
+async def test_a_file_the_worker_rejects_is_journaled_with_its_problem_code(platform: Platform) -> None:
+    """A school STS does not hold: intake accepts the file, the worker rejects it (``annee-inconnue``),
+    and supervision's sync names that code, as it does for a refusal at intake."""
+    unloaded = school(UNLOADED)
+    platform.pki.issue(f"{UNLOADED}-edt", UNLOADED, "edt")
+    async with platform.editor(f"{UNLOADED}-edt") as edt:
+        response = await push(edt, UNLOADED, TIMETABLE, timetable_of(unloaded))
+        assert response.status_code == 202, response.text
+    sync = await platform.wait_for_sync(response.json()["sync_id"], "rejected", within=60)
+    assert sync["problem_code"] == "annee-inconnue"
