@@ -162,9 +162,12 @@ def _sorted_inside(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _drop_empty(data: Any) -> Any:
-    """An empty section and an absent one mean the same: no records."""
+    """An empty section and an absent one mean the same: no records (and an empty record, such as
+    ``<SCOLARITE_AN_DERNIER/>``, an absent one: dropped after its own empty children, so that cleaning
+    twice gives what cleaning once does)."""
     if isinstance(data, dict):
-        return {k: _drop_empty(v) for k, v in data.items() if v not in (None, [], {})}
+        cleaned = {k: _drop_empty(v) for k, v in data.items()}
+        return {k: v for k, v in cleaned.items() if v not in (None, [], {})}
     return data
 
 
