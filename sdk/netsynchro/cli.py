@@ -42,7 +42,15 @@ from netsynchro.progress import ProgressBar
 
 EXIT_USAGE, EXIT_REFUSED, EXIT_NOT_NOW, EXIT_REJECTED, EXIT_FAILED = 2, 3, 4, 5, 6
 EXIT_CERTIFICATE, EXIT_FILE = 7, 8
-EXPORT_FLOWS = ("eleves", "responsables", "nomenclatures", "structures", "etablissement", "emploi-du-temps")
+EXPORT_FLOWS = (
+    "eleves",
+    "responsables",
+    "nomenclatures",
+    "structures",
+    "etablissement",
+    "emploi-du-temps",
+    "historique-eleves",
+)
 IMPORT_FLOWS = ("emploi-du-temps", "liens-eleves-groupes")
 
 STATE_LABELS = {

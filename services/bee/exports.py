@@ -9,7 +9,13 @@ flow               file                                         zip (``?format=z
 ``structures``     ``Structures.xml``                           ``ExportXML_Structures.zip``
 ``nomenclatures``  ``Nomenclature.xml``                         ``ExportXML_Nomenclature.zip``
 ``etablissement``  ``Communs.xml``                              ``ExportXML_Communs.zip``
+``historique-``    ``HistoriqueEleves.xml`` [INFER: no public   ``ExportXML_HistoriqueEleves.zip``
+``eleves``         SIECLE file; see formats/bee_historique.py]
 =================  ==========================================  =================================
+
+The history is derived from the pupils of every year held (:mod:`services.bee.history`): served whole,
+like the documents, and asked for a delta it is whole again when a pupil or a division link changed
+since the cursor (``Type-Export: complet``), else empty.
 
 Without addresses, a pupil also loses its ``ADRESSE_ID`` and phone numbers [INFER: FORMATS.md §1.3 says
 the "sans adresses" file has no address or phone details].
@@ -25,8 +31,9 @@ from typing import Any
 from lxml import etree
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.bee import service, tables
+from services.bee import history, service, tables
 from services.common.exports import ExportRequest
+from services.common.formats import bee_historique
 from services.common.formats.bee_commun import BeeCommun, DonneesCommun, write_bee_commun
 from services.common.formats.bee_nomenclatures import (
     BeeNomenclatures,
@@ -160,6 +167,16 @@ FLOWS: dict[str, ExportFlow] = {
         lambda document: write_bee_commun(document, strict=False),
         fixed("Communs"),
         fixed(siecle_zip_filename("Communs")),
+    ),
+    "historique-eleves": DocumentFlow(
+        "historique-eleves",
+        tables.ELEVES.entity,
+        history.history_for,
+        history.empty_history,
+        lambda document: bee_historique.write_bee_historique(document, strict=False),
+        fixed(bee_historique.STEM),
+        fixed(siecle_zip_filename(bee_historique.STEM)),
+        also=frozenset({tables.STRUCTURES_ELEVES.entity}),
     ),
 }
 

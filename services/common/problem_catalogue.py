@@ -105,6 +105,7 @@ EXPLANATIONS: dict[str, Explanation] = {
     "sync-inconnue": _e(404, "Aucune synchronisation de votre établissement ne porte cet identifiant.", "—"),
     "etablissement-absent": _e(404, "L'établissement n'est pas encore chargé dans la base élèves.", "—"),
     "nomenclatures-absentes": _e(404, "Les nomenclatures de l'année ne sont pas encore chargées.", "—"),
+    "eleves-absents": _e(404, "Les élèves de l'année ne sont pas encore chargés dans la base élèves.", "—"),
     "nomenclatures-non-profilees": _e(
         409, "Les nomenclatures de l'année suivante ne sont pas encore profilées.", "Attendez le profilage."
     ),

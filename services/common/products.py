@@ -14,7 +14,15 @@ TIMETABLE_FLOWS = frozenset(
     {"nomenclatures", "structures", "etablissement", "emploi-du-temps", "liens-eleves-groupes"}
 )
 SCHOOL_LIFE_FLOWS = frozenset(
-    {"nomenclatures", "structures", "etablissement", "eleves", "responsables", "liens-eleves-groupes"}
+    {
+        "nomenclatures",
+        "structures",
+        "etablissement",
+        "eleves",
+        "responsables",
+        "liens-eleves-groupes",
+        "historique-eleves",
+    }
 )
 
 DEFAULT_PRODUCT_FLOWS: dict[str, frozenset[str]] = {

@@ -26,9 +26,18 @@ RESPONSABLES = _bee("responsables")
 NOMENCLATURES = _bee("nomenclatures")
 STRUCTURES = _bee("structures")
 ETABLISSEMENT = _bee("etablissement")
+HISTORIQUE_ELEVES = _bee("historique-eleves")
 EMPLOI_DU_TEMPS = Flow("emploi-du-temps", Direction.EXPORT, subjects.sts_export("emploi-du-temps"))
 
-EXPORTS: tuple[Flow, ...] = (ELEVES, RESPONSABLES, NOMENCLATURES, STRUCTURES, ETABLISSEMENT, EMPLOI_DU_TEMPS)
+EXPORTS: tuple[Flow, ...] = (
+    ELEVES,
+    RESPONSABLES,
+    NOMENCLATURES,
+    STRUCTURES,
+    ETABLISSEMENT,
+    EMPLOI_DU_TEMPS,
+    HISTORIQUE_ELEVES,
+)
 FLOWS: dict[str, Flow] = {flow.name: flow for flow in EXPORTS}
 
 

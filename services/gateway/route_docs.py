@@ -118,6 +118,14 @@ ROUTES: dict[tuple[str, str], RouteDoc] = {
         "La fiche de l'établissement.",
         "etablissement-absent",
     ),
+    ("get", f"{SCHOOL}/historique-eleves"): _export(
+        "de l'historique des élèves (BEE_HISTORIQUE_ELEVES)",
+        "BEE_HISTORIQUE_ELEVES",
+        "La scolarité de chaque élève sur les années que la plateforme détient : l'an dernier au format "
+        "SCOLARITE_AN_DERNIER de SIECLE, et chaque année dans SCOLARITES (racine et nom de fichier choisis "
+        "par la plateforme, aucun fichier SIECLE public n'existant).",
+        "eleves-absents",
+    ),
     ("get", f"{SCHOOL}/emploi-du-temps"): _export(
         "STS (STS_EDT)",
         "STS_EDT",

@@ -61,10 +61,11 @@ class DocumentFlow:
     write: Callable[[Any], bytes]
     stem: Naming
     zip_name: Naming
+    also: frozenset[str] = frozenset()  # other entities it is made from (a derived document: the history)
 
     @property
     def entities(self) -> frozenset[str]:
-        return frozenset({self.entity})
+        return frozenset({self.entity}) | self.also
 
     async def content(
         self,
@@ -74,7 +75,7 @@ class DocumentFlow:
         delta: Mapping[str, Changes] | None,
         now: datetime,
     ) -> tuple[Content, ExportKind]:
-        if delta is not None and self.entity not in delta:
+        if delta is not None and not self.entities & set(delta):
             document, kind = self.empty(scope, now), ExportKind.DELTA
         else:
             document, kind = await self.load(session, scope, now), ExportKind.FULL
