@@ -16,10 +16,13 @@ $(STAMP): pyproject.toml sdk/pyproject.toml
 install: $(STAMP)
 
 # Debian packages the tests drive for real: chromium (browser tests through Playwright, never a
-# downloaded browser) and nginx (the gateway's proxy mode).
+# downloaded browser), nginx (the gateway's proxy mode) and promtool (from the prometheus package: the
+# alert rules' unit tests; the Prometheus server it also installs is not started).
 system-deps:
 	@command -v chromium >/dev/null && command -v nginx >/dev/null || { \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nginx-light >/dev/null; }
+	@command -v promtool >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }
 
 run: install
 	$(PY) scripts/run.py
@@ -45,9 +48,11 @@ clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache
 
 .PHONY: deploy-check
-# Render both Kubernetes overlays and lint the Dockerfile (tests/deploy/ checks much more in `make test`).
-deploy-check: install
+# Render both Kubernetes overlays, lint the Dockerfile, run promtool on the alert rules and their unit
+# tests and check the dashboard's metrics (tests/deploy/ checks much more in `make test`).
+deploy-check: install system-deps
 	@for overlay in dev prod; do \
 		$(VENV)/bin/kubectl kustomize deploy/k8s/overlays/$$overlay >/dev/null && echo "overlay $$overlay renders"; \
 	done
 	$(VENV)/bin/hadolint Dockerfile
+	$(PY) scripts/check_monitoring.py

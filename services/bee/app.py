@@ -17,7 +17,7 @@ from services.bee.settings import BeeSettings
 from services.common import subjects
 from services.common.bus import Bus
 from services.common.export_worker import export_handler
-from services.common.metrics import HttpMetrics
+from services.common.metrics import HttpMetrics, watch_consumers
 from services.common.openapi import install_openapi
 from services.common.runtime import open_runtime, readiness_of
 from services.common.web import install_error_handlers, install_operational_routes
@@ -43,5 +43,7 @@ def create_app(settings: BeeSettings, *, bus: Bus | None = None) -> FastAPI:
     app.state.journal = exporter.journal
     install_error_handlers(app)
     install_openapi(app)
-    install_operational_routes(app, HttpMetrics("bee"), readiness_of(lambda: app.state.runtime))
+    metrics = HttpMetrics("bee")
+    install_operational_routes(app, metrics, readiness_of(lambda: app.state.runtime))
+    watch_consumers(metrics, lambda: app.state.runtime and app.state.runtime.bus)
     return app

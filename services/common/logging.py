@@ -21,7 +21,9 @@ _STANDARD_ATTRS = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime
 
 class SyncIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.sync_id = sync_id_var.get()
+        current = sync_id_var.get()
+        if current is not None or not hasattr(record, "sync_id"):  # an explicit one (access log) stays
+            record.sync_id = current
         return True
 
 

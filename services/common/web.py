@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
@@ -35,6 +36,8 @@ def problem_response(error: DomainError, request: Request | None = None) -> JSON
         headers["Retry-After"] = str(retry_after)
     if error.status == 408:  # the rest of a stalled body may still come: no next request on it
         headers["Connection"] = "close"
+    if request is not None:
+        count_refusal(request, error)
     body = error.to_problem(request.url.path if request else None)
     sync_id = getattr(request.state, "sync_id", None) if request else None
     if sync_id:
@@ -103,6 +106,33 @@ def validation_problem(error: RequestValidationError) -> InvalidInput:
     return InvalidInput(detail="; ".join(_describe(e) for e in error.errors()))
 
 
+def count_refusal(request: Request, error: DomainError) -> None:
+    """Count a problem answered, once per request (a console's page handler and problem_response may
+    both see it)."""
+    if getattr(request.state, "refusal_counted", False):
+        return
+    request.state.refusal_counted = True
+    metrics: HttpMetrics | None = getattr(request.app.state, "metrics", None)
+    if metrics is not None:
+        metrics.refused(error.code)
+
+
+def _count_refusals(app: FastAPI) -> None:
+    """Every problem answered, by its code: the handler the app registered last (a console's page, or
+    problem+json) is wrapped, so the framework's own errors, routed through it, are counted too."""
+    inner = app.exception_handlers.get(DomainError)
+    if inner is None:
+        return
+
+    async def counted(request: Request, error: Exception) -> Response:
+        assert isinstance(error, DomainError)
+        count_refusal(request, error)
+        response = inner(request, error)
+        return await response if inspect.isawaitable(response) else response
+
+    app.exception_handlers[DomainError] = counted
+
+
 def _describe(error: dict[str, object]) -> str:
     location = ".".join(str(part) for part in error.get("loc", ()))  # type: ignore[attr-defined]
     return f"{location} : {error.get('msg')}"
@@ -119,6 +149,8 @@ def install_operational_routes(
     request metrics and the security headers of every response."""
     app.add_middleware(SecurityHeadersMiddleware, behind_tls_proxy=behind_tls_proxy)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.state.metrics = metrics
+    _count_refusals(app)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

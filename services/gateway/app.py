@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 
 import nats.errors
 from fastapi import FastAPI, Request
@@ -15,7 +16,7 @@ from fastapi.responses import Response
 from services.common import subjects
 from services.common.bus import Bus
 from services.common.import_bus import ensure_import_bus
-from services.common.metrics import HttpMetrics
+from services.common.metrics import HttpMetrics, watch_consumers
 from services.common.openapi import install_openapi as install_problem_responses
 from services.common.web import (
     ReadinessCheck,
@@ -25,6 +26,7 @@ from services.common.web import (
     problem_response,
     validation_problem,
 )
+from services.gateway.access_log import AccessLogMiddleware, ExchangeMetrics
 from services.gateway.can_run import router as can_run_router
 from services.gateway.docs_routes import install_docs
 from services.gateway.identity_routes import router as identity_router
@@ -73,12 +75,16 @@ def create_app(settings: GatewaySettings, *, bus: Bus | None = None) -> FastAPI:
     install_error_handlers(app)
     _journal_invalid_requests(app, state)
     _journal_bus_errors(app, state)
+    metrics = HttpMetrics("gateway")
     install_operational_routes(
         app,
-        HttpMetrics("gateway"),
+        metrics,
         readiness=lambda: [_bus_ready(the_bus), _trust_ready(state.trust)],
         behind_tls_proxy=settings.mode == "proxy",
     )
+    app.add_middleware(AccessLogMiddleware, metrics=ExchangeMetrics(metrics))
+    watch_consumers(metrics, lambda: the_bus)
+    _watch_trust(metrics, state.trust)
     app.include_router(router)
     app.include_router(identity_router)
     app.include_router(import_router)
@@ -121,6 +127,27 @@ def _journal_bus_errors(app: FastAPI, state: GatewayState) -> None:
         return problem_response(problem, request)
 
     app.add_exception_handler(nats.errors.Error, on_bus_error)
+
+
+def _watch_trust(metrics: HttpMetrics, trust: TrustStore) -> None:
+    """How old the CRL this gateway holds is, and how many serials it refuses."""
+    crl_age = metrics.gauge(
+        "netsynchro_gateway_crl_age_seconds", "Age of the CRL held (since its lastUpdate)"
+    )
+    crl_loaded = metrics.gauge(
+        "netsynchro_gateway_crl_loaded", "1 once a CRL from GIN-WEB was verified and held"
+    )
+    revoked = metrics.gauge(
+        "netsynchro_gateway_revoked_certificates", "Certificate serials the gateway refuses"
+    )
+
+    async def trust_store() -> None:
+        revoked.set(len(trust.revoked_serials))
+        crl_loaded.set(0 if trust.crl_last_update is None else 1)
+        if trust.crl_last_update is not None:
+            crl_age.set((datetime.now(UTC) - trust.crl_last_update).total_seconds())
+
+    metrics.add_sampler(trust_store)
 
 
 def _bus_ready(bus: Bus):  # type: ignore[no-untyped-def]

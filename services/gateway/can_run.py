@@ -47,6 +47,7 @@ class FlowsRead(BaseModel):
 async def open_exchange(request: Request, uai: str, annee: int, state: StateDep) -> Exchange:
     exchange = new_exchange("flux", Direction.NONE, uai, annee)
     request.state.sync_id = exchange.sync_id
+    request.state.exchange = exchange  # the access log's who, which school, which flow
     try:
         exchange.identity = authenticate(request, state, exchange)
         ensure_year(annee)

@@ -91,7 +91,7 @@ def exchange_for(flow: Flow) -> Any:
         exchange = new_exchange(flow.name, flow.direction, uai, annee)
         sync_id_var.set(exchange.sync_id)
         request.state.sync_id = exchange.sync_id
-        request.state.exchange = exchange  # so that a request the framework refuses is journaled too
+        request.state.exchange = exchange  # journaled if the framework refuses it; the access log's who
         try:
             exchange.identity = authenticate(request, state, exchange)
             ensure_year(annee)

@@ -89,6 +89,7 @@ class RevocationFeed:
             return None
         for entry in crl:
             self.trust.revoke(entry.serial_number)
+        self.trust.crl_last_update = crl.last_update_utc
         return crl.last_update_utc
 
     async def _fetch_crl(self, url: str) -> x509.CertificateRevocationList:

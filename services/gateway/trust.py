@@ -37,6 +37,8 @@ class TrustStore:
     # Read by the flow check (deps.py): product id → flows. Product ids are unique platform-wide.
     product_flows: dict[str, frozenset[str]] = field(default_factory=lambda: dict(DEFAULT_PRODUCT_FLOWS))
     ready: bool = False
+    # The ``lastUpdate`` of the last CRL fetched from GIN-WEB (None until one was had): its age is a metric.
+    crl_last_update: datetime | None = None
 
     def revoke(self, serial: int) -> None:
         self.revoked_serials.add(serial)

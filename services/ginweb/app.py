@@ -17,13 +17,14 @@ from services.common.auth import LoginRequired, OidcClient, SessionCookieMiddlew
 from services.common.bus import Bus
 from services.common.db import transaction
 from services.common.errors import DomainError
-from services.common.metrics import HttpMetrics
+from services.common.metrics import HttpMetrics, watch_consumers
 from services.common.openapi import install_openapi
 from services.common.pki import CertificateAuthority
-from services.common.runtime import open_runtime, readiness_of
+from services.common.runtime import Runtime, open_runtime, readiness_of
 from services.common.web import install_error_handlers, install_operational_routes, problem_response
 from services.ginweb import maintenance, registry
 from services.ginweb.crl import CrlPublisher
+from services.ginweb.metrics import watch_certificates
 from services.ginweb.models import MODELS
 from services.ginweb.outbox import flush
 from services.ginweb.pages import STATIC_DIR, TEMPLATES
@@ -52,9 +53,16 @@ def create_app(settings: GinwebSettings, *, bus: Bus | None = None) -> FastAPI:
     install_openapi(app)
     app.add_exception_handler(DomainError, _portal_error)
     app.add_middleware(SessionCookieMiddleware)
+    metrics = HttpMetrics("ginweb")
     install_operational_routes(
-        app, HttpMetrics("ginweb"), readiness_of(lambda: app.state.ginweb and app.state.ginweb.runtime)
+        app, metrics, readiness_of(lambda: app.state.ginweb and app.state.ginweb.runtime)
     )
+
+    def runtime_of() -> Runtime | None:
+        return app.state.ginweb and app.state.ginweb.runtime  # type: ignore[no-any-return]
+
+    watch_consumers(metrics, lambda: app.state.ginweb and app.state.ginweb.runtime.bus)
+    watch_certificates(metrics, runtime_of)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(pki.router)
     app.include_router(portal)

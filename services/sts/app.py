@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from services.common import subjects
 from services.common.bus import Bus
 from services.common.export_worker import export_handler
-from services.common.metrics import HttpMetrics
+from services.common.metrics import HttpMetrics, watch_consumers
 from services.common.openapi import install_openapi
 from services.common.runtime import open_runtime, readiness_of
 from services.common.web import install_error_handlers, install_operational_routes
@@ -44,5 +44,7 @@ def create_app(settings: StsSettings, *, bus: Bus | None = None) -> FastAPI:
     app.state.journal = exporter.journal
     install_error_handlers(app)
     install_openapi(app)
-    install_operational_routes(app, HttpMetrics("sts"), readiness_of(lambda: app.state.runtime))
+    metrics = HttpMetrics("sts")
+    install_operational_routes(app, metrics, readiness_of(lambda: app.state.runtime))
+    watch_consumers(metrics, lambda: app.state.runtime and app.state.runtime.bus)
     return app

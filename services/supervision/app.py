@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from services.common import subjects
 from services.common.auth import OidcClient, SessionCookieMiddleware, WebAuth
 from services.common.bus import Bus, ConsumerSpec
-from services.common.metrics import HttpMetrics
+from services.common.metrics import HttpMetrics, watch_consumers
 from services.common.openapi import install_openapi
 from services.common.runtime import Runtime, open_runtime, readiness_of
 from services.common.web import install_error_handlers, install_operational_routes
@@ -25,6 +25,7 @@ from services.supervision.handlers import sync_events_handler
 from services.supervision.housekeeping import session_purging
 from services.supervision.journal import SyncChange
 from services.supervision.live import Broadcaster
+from services.supervision.metrics import watch_journal
 from services.supervision.models import MODELS
 from services.supervision.relay import LiveRelay
 from services.supervision.routes import ROUTERS
@@ -74,7 +75,10 @@ def create_app(settings: SupervisionSettings, *, bus: Bus | None = None) -> Fast
     # Every API route needs a bearer token or a signed-in session.
     install_openapi(app, every_operation=(401,))
     install_page_handlers(app)
-    install_operational_routes(app, HttpMetrics("supervision"), readiness_of(lambda: app.state.runtime))
+    metrics = HttpMetrics("supervision")
+    install_operational_routes(app, metrics, readiness_of(lambda: app.state.runtime))
+    watch_consumers(metrics, lambda: app.state.runtime and app.state.runtime.bus)
+    watch_journal(metrics, lambda: app.state.runtime, journal_consumer(settings))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in ROUTERS:
         app.include_router(router)

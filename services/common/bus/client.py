@@ -61,6 +61,7 @@ class Bus:
         self._js: JetStreamContext | None = None
         self._consumers: list[asyncio.Task[None]] = []
         self._pull_subscriptions: list[JetStreamContext.PullSubscription] = []
+        self._specs: list[ConsumerSpec] = []
         self._stopping = asyncio.Event()
         self._up = asyncio.Event()  # set while connected, cleared while NATS is lost
         self._down = asyncio.Event()  # the reverse
@@ -262,7 +263,13 @@ class Bus:
     async def _consumer(self, spec: ConsumerSpec, on_terminated: TerminationReporter | None) -> PullConsumer:
         subscription = await durable_subscription(self.js, spec)
         self._pull_subscriptions.append(subscription)
+        self._specs.append(spec)
         return PullConsumer(subscription, spec, self._stopping, on_terminated)
+
+    @property
+    def consumer_specs(self) -> list[ConsumerSpec]:
+        """The durable consumers this connection pulls from (what its metrics report on)."""
+        return list(self._specs)
 
     def _start(self, loop: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(loop)
