@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import httpx
+import json
+import logging
 
+import httpx
+import pytest
+
+from services.common.logging import JsonFormatter
 from tests.support.platform import Platform
 
 
@@ -27,3 +32,29 @@ async def test_supervision_health_and_readiness(platform: Platform) -> None:
         assert (await client.get("/healthz")).status_code == 200
         assert (await client.get("/readyz")).json() == {"status": "ready"}
         assert "http_requests_total" in (await client.get("/metrics")).text
+
+
+async def test_the_gateway_writes_one_access_line_per_exchange(
+    platform: Platform, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="netsynchro.access")
+    async with platform.editor("school-a-edt") as client:
+        served = await client.get("/v1/etablissements/0310053P/annees/2026/nomenclatures")
+        refused = await client.get("/v1/etablissements/0332490C/annees/2026/nomenclatures")
+        await client.get("/healthz")  # an operational route: not an exchange
+    lines = [record for record in caplog.records if record.name == "netsynchro.access"]
+    assert len(lines) == 2
+    ok, no = (vars(record) for record in lines)
+    assert ok["status"] == 200
+    assert ok["flow"] == "nomenclatures"
+    assert ok["product"] == "edt"
+    assert ok["uai"] == "0310053P"
+    assert ok["editor"]
+    assert ok["serial"]
+    assert ok["bytes"] == len(served.content)
+    assert ok["duration_ms"] > 0
+    assert ok["sync_id"] == served.headers["Sync-Id"]
+    assert no["status"] == 403
+    assert no["sync_id"] == refused.headers["Sync-Id"]
+    line = JsonFormatter("gateway").format(lines[0])
+    assert json.loads(line)["sync_id"] == served.headers["Sync-Id"]  # the JSON line keeps it

@@ -1,0 +1,1 @@
+"""``netsynchro-admin``: the operator's one command, in French (see docs/operations.md)."""

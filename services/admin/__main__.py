@@ -1,0 +1,5 @@
+import sys
+
+from services.admin.cli import main
+
+sys.exit(main())
