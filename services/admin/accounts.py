@@ -27,7 +27,7 @@ _T = TypeVar("_T")
 
 
 class AccountNotFound(NotFound):
-    default_code = "compte-inconnu"
+    default_code = "compte-absent"
     default_title = "Aucun compte ne porte cet identifiant."
 
 

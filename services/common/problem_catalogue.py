@@ -166,6 +166,15 @@ EXPLANATIONS: dict[str, Explanation] = {
     "oidc-absent": _e(401, "La connexion par fournisseur d'identité n'est pas configurée.", "—"),
     "identifiant-invalide": _e(400, "L'identifiant ne peut pas être vide.", "—"),
     "compte-existant": _e(409, "Ce compte existe déjà.", "—"),
+    # netsynchro-admin, the operator's command (docs/operations.md)
+    "compte-absent": _e(
+        404, "Aucun compte ne porte cet identifiant dans cette console.", "Vérifiez --console."
+    ),
+    "certificat-inconnu": _e(404, "Aucun certificat de GIN-WEB ne porte ce numéro de série.", "—"),
+    "certificat-deja-revoque": _e(409, "Ce certificat est déjà révoqué.", "—"),
+    "serie-invalide": _e(
+        400, "Ce numéro de série n'est pas hexadécimal.", "Copiez-le de « certificats lister »."
+    ),
     # GIN-WEB
     "confirmation-requise": _e(400, "Cochez la case de confirmation : la révocation est définitive.", "—"),
     "motif-invalide": _e(
