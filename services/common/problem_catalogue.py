@@ -79,6 +79,9 @@ EXPLANATIONS: dict[str, Explanation] = {
     ),
     "editeur-non-habilite": _e(403, "L'habilitation de l'éditeur a été retirée.", "Contactez l'assistance."),
     "produit-non-habilite": _e(403, "Ce produit n'est pas habilité.", "Contactez l'assistance."),
+    "editeur-inconnu": _e(
+        403, "L'éditeur du certificat n'est pas inscrit au registre de GIN-WEB.", "Contactez l'assistance."
+    ),
     # Requests
     "annee-invalide": _e(
         400, "L'année scolaire est invalide.", "L'année est celle de la rentrée (2026 : 2026-2027)."

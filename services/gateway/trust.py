@@ -7,9 +7,11 @@ at start-up and its events on the ``REVOCATIONS`` stream, see :mod:`services.gat
 Until the feed has caught up, the store is not ready and refuses every certificate with a 503: a gateway
 that has not yet learnt the revocations must not accept a certificate that may be revoked.
 
-An editor the feed never mentioned keeps the embedded product table
-(:data:`services.common.products.DEFAULT_PRODUCT_FLOWS`): only GIN-WEB's CA issues certificates, and it
-issues them for editors of its registry only, whose state it publishes.
+Deny by default: once GIN-WEB's registry has spoken (it announces every editor's state at start-up), an
+editor it never mentioned is refused (``editeur-inconnu``), like a withdrawn one, even with a certificate
+our CA signed. Only a gateway that never heard from any registry (a platform without GIN-WEB, as in the
+embedded tests) falls back on the embedded product table
+(:data:`services.common.products.DEFAULT_PRODUCT_FLOWS`).
 """
 
 from __future__ import annotations
@@ -80,6 +82,11 @@ class TrustStore:
             )
         accreditation = self.accreditations.get(identity.editor)
         if accreditation is None:
+            if self.accreditations:  # the registry has spoken, and not of this editor
+                raise Forbidden(
+                    f"L'éditeur « {identity.editor} » n'est pas inscrit au registre de GIN-WEB.",
+                    code="editeur-inconnu",
+                )
             return
         if not accreditation.active:
             raise Forbidden(

@@ -24,7 +24,7 @@ from services.ginweb.models import IssuanceMethod
 from tests.ginweb.stack import OTHER_EDITOR, Stack, running_stack
 from tests.support.pki import SCHOOL_A, ClientFiles, TestPki
 
-TRUST_REFUSALS = {"certificat-revoque", "editeur-non-habilite", "produit-non-habilite"}
+TRUST_REFUSALS = {"certificat-revoque", "editeur-non-habilite", "produit-non-habilite", "editeur-inconnu"}
 
 
 @pytest.fixture
@@ -131,6 +131,27 @@ async def test_withdrawn_editor_is_refused_on_open_connections_and_on_new_gatewa
     late_gateway = await stack.start_gateway()
     async with stack.editor(files.cert, files.key, url=late_gateway) as editor:
         assert code_of(await editor.get(path)) == "editeur-non-habilite"
+
+
+async def test_a_certificate_of_our_ca_for_an_editor_the_registry_does_not_know_is_refused(
+    stack: Stack,
+) -> None:
+    """Deny by default (issue 15): signed by the platform's CA, never registered, its editor unknown to
+    GIN-WEB's registry."""
+    issued = stack.pki.ca.issue_with_new_key(uai=SCHOOL_A, editor="editeur-fantome", product="edt")
+    files = stack.pki.write_client("fantome", issued)
+    async with stack.editor(files.cert, files.key) as editor:
+        response = await editor.get(stack.nomenclatures_path())
+    assert (response.status_code, code_of(response)) == (403, "editeur-inconnu")
+
+
+def test_once_the_registry_has_spoken_an_editor_it_never_named_is_refused() -> None:
+    trust = TrustStore(ready=True)
+    trust.ensure_trusted(identity(editor="ed", product="p"))  # no registry heard: the embedded table
+    at = datetime(2026, 9, 1, tzinfo=UTC)
+    trust.apply_accreditation(EditorAccreditation(editor="other", active=True, products={}, changed_at=at))
+    with pytest.raises(Exception, match="editeur-inconnu"):
+        trust.ensure_trusted(identity(editor="ed", product="p"))
 
 
 def identity(serial: int = 1, editor: str = "index-education", product: str = "edt") -> EditorIdentity:
