@@ -53,7 +53,8 @@ async def _next_year_serves_what_the_bascules_carried(platform: Platform, school
         assert f'<DIVISION CODE="{division.code}">'.encode() in timetable
     assert b"<SERVICE " not in timetable  # N+1's services come from its timetable import
     pupils = (await pull(platform, school.uai, "eleves", NEXT)).content
-    assert pupils.count(b"<ELEVE ") == len(school.eleves.donnees.eleves or [])
+    staying = [p for p in school.eleves.donnees.eleves or [] if p.date_sortie is None]  # not who left
+    assert pupils.count(b"<ELEVE ") == len(staying)
     assert b"<STRUCTURES_ELEVE " not in pupils  # placed at the rentrée, not carried over
     structures = (await pull(platform, school.uai, "structures", NEXT)).content
     assert structures.count(b"<GROUPE ") == len(school.sts_edt.groupes)
@@ -61,7 +62,9 @@ async def _next_year_serves_what_the_bascules_carried(platform: Platform, school
 
 async def _next_year_takes_a_timetable_then_links(platform: Platform, school: DemoSchool) -> None:
     timetable = write_edt_sts(replace(school.edt_sts, annee_scolaire=NEXT))
-    links = write_import_eleves(replace(school.import_eleves, annee_scolaire=NEXT))
+    left = {p.eleve_id for p in school.eleves.donnees.eleves or [] if p.date_sortie is not None}
+    carried = [eleve for eleve in school.import_eleves.eleves if eleve.eleve_id not in left]  # as the bascule
+    links = write_import_eleves(replace(school.import_eleves, annee_scolaire=NEXT, eleves=carried))
     for product, flow, data in (
         ("edt", "emploi-du-temps", timetable),
         ("pronote", "liens-eleves-groupes", links),
@@ -75,5 +78,5 @@ async def _next_year_takes_a_timetable_then_links(platform: Platform, school: De
     taught = sum(len(d.services) for d in edt.divisions) + sum(len(g.services) for g in edt.groupes)
     assert services.count(b"<SERVICE ") == taught
     pupils = (await pull(platform, school.uai, "eleves", NEXT)).content
-    placed = sum(len(eleve.groupes) for eleve in school.import_eleves.eleves)
+    placed = sum(len(eleve.groupes) for eleve in carried)
     assert pupils.count(b"<TYPE_STRUCTURE>G</TYPE_STRUCTURE>") == placed
