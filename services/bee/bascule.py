@@ -20,9 +20,10 @@ from pathlib import Path
 from services.bee.settings import BeeSettings
 from services.common import subjects
 from services.common.bus import Bus
+from services.common.bus.rpc import ask
 from services.common.formats.zipsafe import looks_like_zip, read_zip_member
 from services.common.rollover import BeeBascule, BeeBasculeReport, LoadNomenclatures, StepOutcome
-from services.common.rollover_bus import ask, put_file
+from services.common.rollover_bus import put_file
 from services.common.rollover_cli import run, show_status
 
 NAME = "bee-bascule"

@@ -11,10 +11,10 @@ from services.bee.links_import import Links, import_links, read_links
 from services.bee.models import BeeImportJob, SchoolYear
 from services.bee.structures_feed import applied_version, follow_structures
 from services.common import subjects
-from services.common.bus import Bus
+from services.common.bus import Bus, rpc
 from services.common.db import SessionFactory
 from services.common.errors import DomainError, InvalidInput, NotFound
-from services.common.import_bus import ensure_import_bus, request_json
+from services.common.import_bus import ensure_import_bus
 from services.common.import_handlers import serve_imports
 from services.common.import_worker import ImportWorker
 from services.common.imports import (
@@ -51,7 +51,7 @@ class LinksImporter:
         request = SchoolStateRequest(uai=job.uai, year=job.year, before_seq=seq)
         subject = subjects.import_school_state("sts")
         try:
-            sts = await request_json(self.bus, subject, request, SchoolImportState, within=5.0)
+            sts = await rpc.ask(self.bus, subject, request, SchoolImportState, within=5.0)
         except DomainError:
             return "STS ne répond pas : l'ordre avec les imports d'emploi du temps ne peut être vérifié."
         async with self.sessions() as session:

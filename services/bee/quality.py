@@ -13,8 +13,6 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from nats.aio.msg import Msg
-from pydantic import BaseModel
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -28,7 +26,7 @@ from services.bee.models import (
     StructureLink,
 )
 from services.common import subjects
-from services.common.bus import Bus
+from services.common.bus import Bus, rpc
 from services.common.db import SessionFactory
 from services.common.diagnosis import (
     BeeGroupAnswer,
@@ -37,9 +35,7 @@ from services.common.diagnosis import (
     IncompleteStudent,
     QualityReport,
     QualityRequest,
-    answering,
     fold_name,
-    parse_request,
 )
 
 # What a pupil record must have, by field of the Eleves file, with the name users know.
@@ -193,15 +189,14 @@ async def _linked(session: AsyncSession, uai: str, year: int, codes: list[str]) 
 async def serve_quality(bus: Bus, sessions: SessionFactory) -> None:
     """Answer ``bee.quality.report`` and ``bee.diagnosis.group`` in BEE's queue group."""
 
-    async def on_quality(msg: Msg) -> BaseModel:
-        request = parse_request(msg, QualityRequest)
+    async def on_quality(request: QualityRequest) -> QualityReport:
         async with sessions() as session:
             return await quality_report(session, request.uai, request.year)
 
-    async def on_group(msg: Msg) -> BaseModel:
-        question = parse_request(msg, GroupQuestion)
+    async def on_group(question: GroupQuestion) -> BeeGroupAnswer:
         async with sessions() as session:
             return await group_answer(session, question)
 
-    await bus.serve(subjects.BEE_QUALITY_REPORT, subjects.BEE_QUEUE, answering(on_quality))
-    await bus.serve(subjects.BEE_DIAGNOSIS_GROUP, subjects.BEE_QUEUE, answering(on_group))
+    queue = subjects.BEE_QUEUE
+    await rpc.serve(bus, subjects.BEE_QUALITY_REPORT, queue, QualityRequest, QualityReport, on_quality)
+    await rpc.serve(bus, subjects.BEE_DIAGNOSIS_GROUP, queue, GroupQuestion, BeeGroupAnswer, on_group)

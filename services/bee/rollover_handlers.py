@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from services.bee import rollover, rollover_copy
 from services.common import subjects
 from services.common.academies import Academie
-from services.common.bus import Bus
+from services.common.bus import Bus, rpc
+from services.common.bus.rpc import ask
 from services.common.contracts import RolloverDetails
 from services.common.db import transaction
 from services.common.errors import InvalidInput
@@ -30,7 +31,7 @@ from services.common.rollover import (
     StsFacts,
     school_year,
 )
-from services.common.rollover_bus import ask, attempt, serve_model, take_file
+from services.common.rollover_bus import attempt, take_file
 from services.common.runtime import Runtime
 
 
@@ -118,9 +119,12 @@ class BeeRolloverHandlers:
 async def serve_rollover(runtime: Runtime, journal: Journal) -> None:
     handlers = BeeRolloverHandlers(runtime, journal)
     bus, queue = runtime.bus, subjects.BEE_QUEUE
-    await serve_model(bus, subjects.BEE_ROLLOVER_STATUS, queue, RolloverQuery, handlers.status)
-    await serve_model(bus, subjects.BEE_ROLLOVER_CATALOGUE, queue, CatalogueRequest, handlers.catalogue)
-    await serve_model(
-        bus, subjects.BEE_ROLLOVER_NOMENCLATURES, queue, LoadNomenclatures, handlers.load_nomenclatures
+    await rpc.serve(bus, subjects.BEE_ROLLOVER_STATUS, queue, RolloverQuery, BeeFacts, handlers.status)
+    await rpc.serve(
+        bus, subjects.BEE_ROLLOVER_CATALOGUE, queue, CatalogueRequest, Catalogue, handlers.catalogue
     )
-    await serve_model(bus, subjects.BEE_ROLLOVER_BASCULE, queue, BeeBascule, handlers.bascule)
+    await rpc.serve(
+        bus, subjects.BEE_ROLLOVER_NOMENCLATURES, queue, LoadNomenclatures, StepOutcome,
+        handlers.load_nomenclatures,
+    )  # fmt: skip
+    await rpc.serve(bus, subjects.BEE_ROLLOVER_BASCULE, queue, BeeBascule, BeeBasculeReport, handlers.bascule)

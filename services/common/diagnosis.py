@@ -10,34 +10,29 @@ subject                            request                     answer
 ``sts.diagnosis.group``            :class:`GroupQuestion`      :class:`StsGroupAnswer`
 =================================  ==========================  =========================
 
-A worker that cannot answer replies ``{"problem": {...}}`` (RFC 9457 body, see
-:func:`encode_problem`); :func:`decode_reply` turns it back into the same :class:`DomainError`.
-Workers listen in their service's queue group, like exports.
+Served and asked with :mod:`services.common.bus.rpc` (a worker's domain error comes back to the asker
+as the same :class:`~services.common.errors.DomainError`), in the service's queue group.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import unicodedata
-from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import TypeVar
 
-from nats.aio.msg import Msg
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import Field
 
-from services.common.errors import DomainError, InvalidInput, Unavailable
+from services.common.contracts import Contract
 
 log = logging.getLogger(__name__)
 
 
-class QualityRequest(BaseModel):
+class QualityRequest(Contract):
     uai: str
     year: int
 
 
-class IncompleteStudent(BaseModel):
+class IncompleteStudent(Contract):
     """A student record missing what the académie guides require (INE, birth date, division...)."""
 
     student_id: str
@@ -47,7 +42,7 @@ class IncompleteStudent(BaseModel):
     missing: list[str]  # field names as users know them: "INE", "date de naissance", "division"...
 
 
-class DuplicateGuardians(BaseModel):
+class DuplicateGuardians(Contract):
     """Guardian records that are likely one person entered twice (typically once per sibling)."""
 
     last_name: str
@@ -57,7 +52,7 @@ class DuplicateGuardians(BaseModel):
     reason: str  # why they look alike, in French: "même nom, prénom et adresse"
 
 
-class QualityReport(BaseModel):
+class QualityReport(Contract):
     uai: str
     year: int
     generated_at: datetime
@@ -67,7 +62,7 @@ class QualityReport(BaseModel):
     duplicate_guardians: list[DuplicateGuardians] = Field(default_factory=list)
 
 
-class GroupQuestion(BaseModel):
+class GroupQuestion(Contract):
     """ "A teacher does not see a group": which group (code as in STS), and optionally which teacher
     (a name, or the STS ``ID`` of the individu)."""
 
@@ -77,13 +72,13 @@ class GroupQuestion(BaseModel):
     teacher: str | None = None
 
 
-class TeacherService(BaseModel):
+class TeacherService(Contract):
     teacher_id: str
     name: str
     subject: str | None = None
 
 
-class StsGroupAnswer(BaseModel):
+class StsGroupAnswer(Contract):
     group_found: bool
     kind: str | None = None  # "division" or "groupe"
     label: str | None = None
@@ -93,60 +88,11 @@ class StsGroupAnswer(BaseModel):
     teacher_has_service: bool | None = None
 
 
-class BeeGroupAnswer(BaseModel):
+class BeeGroupAnswer(Contract):
     group_found: bool
     students_linked: int = 0  # students attached to the group in BEE
     students_expected: int | None = None  # students of the group's divisions, when BEE knows them
     last_links_update: datetime | None = None
-
-
-Answer = TypeVar("Answer", bound=BaseModel)
-
-
-def encode_answer(answer: BaseModel) -> bytes:
-    return answer.model_dump_json().encode()
-
-
-def encode_problem(error: DomainError) -> bytes:
-    return json.dumps({"problem": error.to_problem()}, ensure_ascii=False).encode()
-
-
-def decode_reply(data: bytes, answer_type: type[Answer]) -> Answer:
-    """The answer, or the worker's problem raised as a :class:`DomainError`."""
-    try:
-        body = json.loads(data)
-        if isinstance(body, dict) and isinstance(body.get("problem"), dict):
-            raise DomainError.from_problem(body["problem"])
-        return answer_type.model_validate(body)
-    except (ValueError, ValidationError) as error:
-        raise Unavailable("Réponse illisible du service interrogé.", code="reponse-illisible") from error
-
-
-Request = TypeVar("Request", bound=BaseModel)
-
-
-def parse_request(msg: Msg, model: type[Request]) -> Request:
-    try:
-        return model.model_validate_json(msg.data)
-    except ValidationError as error:
-        raise InvalidInput("Demande illisible.", code="demande-invalide", detail=str(error)) from error
-
-
-def answering(handler: Callable[[Msg], Awaitable[BaseModel]]) -> Callable[[Msg], Awaitable[None]]:
-    """A worker's side of the contract: every request gets an answer, a domain error becomes a problem
-    the asker re-raises, an unexpected one a generic problem (and a log line)."""
-
-    async def guarded(msg: Msg) -> None:
-        try:
-            reply = encode_answer(await handler(msg))
-        except DomainError as error:
-            reply = encode_problem(error)
-        except Exception:
-            log.exception("diagnosis request failed on %s", msg.subject)
-            reply = encode_problem(DomainError())
-        await msg.respond(reply)
-
-    return guarded
 
 
 def fold_name(*parts: str) -> str:

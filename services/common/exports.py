@@ -13,7 +13,9 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from services.common.contracts import Contract
 
 XML_MEDIA_TYPE = "application/xml; charset=ISO-8859-15"
 ZIP_MEDIA_TYPE = "application/zip"
@@ -35,7 +37,7 @@ class ExportKind(enum.StrEnum):
     DELTA = "differentiel"  # what changed since the cursor, deletions as tombstones
 
 
-class ExportRequest(BaseModel):
+class ExportRequest(Contract):
     sync_id: str
     uai: str
     year: int
@@ -53,7 +55,7 @@ class ExportRequest(BaseModel):
         return cls.model_validate_json(data)
 
 
-class ExportHead(BaseModel):
+class ExportHead(Contract):
     """The answer's head: 200 with the file's identity, or 304 when the client's copy is current."""
 
     status: int = 200

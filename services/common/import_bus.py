@@ -8,13 +8,8 @@ created here with its retention.
 from __future__ import annotations
 
 import contextlib
-import json
-from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from nats.aio.msg import Msg
-from nats.errors import NoRespondersError
-from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js.api import (
     KeyValueConfig,
     ObjectStoreConfig,
@@ -24,12 +19,12 @@ from nats.js.errors import NotFoundError
 from nats.js.errors import ObjectNotFoundError as NatsObjectNotFound
 from nats.js.kv import KeyValue
 from nats.js.object_store import ObjectStore
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from services.common import subjects
 from services.common.bus import Bus
 from services.common.bus.consumers import SYNC_ID_HEADER
-from services.common.errors import DomainError, InvalidInput, NotFound, Unavailable
+from services.common.errors import NotFound
 from services.common.events import SyncEvent
 from services.common.imports import ImportJob
 
@@ -115,43 +110,3 @@ async def publish_event(bus: Bus, event: SyncEvent) -> None:
 
 async def key_value(bus: Bus, bucket: str) -> KeyValue:
     return await bus.js.key_value(bucket)
-
-
-# -- request/reply with JSON models --------------------------------------------------------------------
-JsonHandler = Callable[[bytes], Awaitable[BaseModel]]
-_PROBLEM_HEADER = "Problem"
-
-
-async def serve_json(bus: Bus, subject: str, queue: str, handler: JsonHandler) -> None:
-    """Answer requests on ``subject`` with the handler's model, or a domain error as a problem."""
-
-    async def answer(msg: Msg) -> None:
-        if not msg.reply:
-            return
-        try:
-            body, headers = (await handler(msg.data)).model_dump_json().encode(), None
-        except ValidationError as error:
-            body, headers = _problem(InvalidInput(detail=str(error))), {_PROBLEM_HEADER: "1"}
-        except DomainError as error:
-            body, headers = _problem(error), {_PROBLEM_HEADER: "1"}
-        await bus.nc.publish(msg.reply, body, headers=headers)
-
-    await bus.serve(subject, queue, answer)
-
-
-async def request_json(bus: Bus, subject: str, request: BaseModel, answer: type[M], *, within: float) -> M:
-    """Ask and parse the answer; a problem comes back as its domain error, silence as 503."""
-    try:
-        msg = await bus.nc.request(subject, request.model_dump_json().encode(), timeout=within)
-    except (NatsTimeoutError, NoRespondersError) as error:
-        raise Unavailable(
-            "Le service chargé de cet import ne répond pas : réessayez plus tard.",
-            code="service-indisponible",
-        ) from error
-    if (msg.headers or {}).get(_PROBLEM_HEADER):
-        raise DomainError.from_problem(json.loads(msg.data))
-    return answer.model_validate_json(msg.data)
-
-
-def _problem(error: DomainError) -> bytes:
-    return json.dumps(error.to_problem()).encode()

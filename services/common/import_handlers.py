@@ -11,8 +11,9 @@ from collections.abc import Awaitable, Callable
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.common import subjects
+from services.common.bus import rpc
 from services.common.errors import NotFound
-from services.common.import_bus import pending_jobs, serve_json
+from services.common.import_bus import pending_jobs
 from services.common.import_jobs import held_of
 from services.common.import_worker import ImportWorker
 from services.common.imports import (
@@ -31,20 +32,18 @@ SchoolFacts = Callable[[AsyncSession, str, int], Awaitable[tuple[bool, int]]]
 async def serve_imports(worker: ImportWorker, facts: SchoolFacts) -> None:
     service, bus = worker.service, worker.bus
 
-    async def on_status(data: bytes) -> ImportStatus:
-        request = StatusRequest.model_validate_json(data)
+    async def on_status(request: StatusRequest) -> ImportStatus:
         async with worker.sessions() as session:
             row = await session.get(worker.table, request.sync_id)
         if row is None:
             raise NotFound("Synchronisation inconnue de ce service.", code="sync-inconnue")
         return row.status()
 
-    async def on_simulation(data: bytes) -> ImportStatus:
-        job = ImportJob.model_validate_json(data).model_copy(update={"simulation": True})
+    async def on_simulation(job: ImportJob) -> ImportStatus:
+        job = job.model_copy(update={"simulation": True})
         return (await worker.simulate(job)).status()
 
-    async def on_school(data: bytes) -> SchoolImportState:
-        request = SchoolStateRequest.model_validate_json(data)
+    async def on_school(request: SchoolStateRequest) -> SchoolImportState:
         async with worker.sessions() as session:
             is_open, version = await facts(session, request.uai, request.year)
             held = await held_of(session, worker.table, request.uai, request.year)
@@ -65,6 +64,8 @@ async def serve_imports(worker: ImportWorker, facts: SchoolFacts) -> None:
             imports_retenus=held,
         )
 
-    await serve_json(bus, subjects.import_status(service), service, on_status)
-    await serve_json(bus, subjects.import_simulation(service), service, on_simulation)
-    await serve_json(bus, subjects.import_school_state(service), service, on_school)
+    await rpc.serve(bus, subjects.import_status(service), service, StatusRequest, ImportStatus, on_status)
+    await rpc.serve(bus, subjects.import_simulation(service), service, ImportJob, ImportStatus, on_simulation)
+    await rpc.serve(
+        bus, subjects.import_school_state(service), service, SchoolStateRequest, SchoolImportState, on_school
+    )

@@ -22,9 +22,9 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from services.common.contracts import RolloverDetails
+from services.common.contracts import Contract, RolloverDetails
 from services.common.errors import Conflict, DomainError, NotFound
 from services.common.events import Direction, SyncEvent, SyncState
 from services.common.ids import new_sync_id
@@ -110,12 +110,12 @@ def year_not_open(service: str, uai: str, year: int) -> Conflict:
 
 
 # --- what each service knows --------------------------------------------------------------------------
-class RolloverQuery(BaseModel):
+class RolloverQuery(Contract):
     uai: str
     year: int
 
 
-class StsFacts(BaseModel):
+class StsFacts(Contract):
     """STS's side of (uai, year): the profile and its bascule (answer of ``sts.rollover.status``)."""
 
     uai: str
@@ -128,7 +128,7 @@ class StsFacts(BaseModel):
     matieres: list[str] = Field(default_factory=list)
 
 
-class BeeFacts(BaseModel):
+class BeeFacts(Contract):
     """BEE's side of (uai, year): the académie's nomenclatures and BEE's bascule (``bee.rollover.status``)."""
 
     uai: str
@@ -139,7 +139,7 @@ class BeeFacts(BaseModel):
     bascule_faite: bool = False
 
 
-class RolloverStatus(BaseModel):
+class RolloverStatus(Contract):
     """Where a school's year stands: ``en_bascule`` is false for a year loaded as is (the current one)."""
 
     uai: str
@@ -180,7 +180,7 @@ def flow_blocker(status: RolloverStatus, service: str) -> str | None:
 
 
 # --- commands and their outcomes ----------------------------------------------------------------------
-class LoadNomenclatures(BaseModel):
+class LoadNomenclatures(Contract):
     """``bee.rollover.nomenclatures``: the académie's Nomenclature.xml for ``year``, put in the
     ``ROLLOVER_FILES`` object store under ``object_name`` (it may pass NATS's message cap)."""
 
@@ -189,7 +189,7 @@ class LoadNomenclatures(BaseModel):
     object_name: str
 
 
-class Profile(BaseModel):
+class Profile(Contract):
     """``sts.rollover.profile``: the MEFs and subjects the school will use; ``reconduire`` adds those of
     the year before."""
 
@@ -200,7 +200,7 @@ class Profile(BaseModel):
     reconduire: bool = False
 
 
-class CatalogueRequest(BaseModel):
+class CatalogueRequest(Contract):
     """``bee.rollover.catalogue``: STS asks BEE for the académie's records of a profile."""
 
     uai: str
@@ -209,7 +209,7 @@ class CatalogueRequest(BaseModel):
     matieres: list[str]
 
 
-class Catalogue(BaseModel):
+class Catalogue(Contract):
     """The profiled nomenclatures as STS_EDT holds them (``sts_edt_models`` records in JSON form)."""
 
     matieres: list[dict[str, Any]]
@@ -218,7 +218,7 @@ class Catalogue(BaseModel):
     programmes: list[dict[str, Any]]
 
 
-class StsBascule(BaseModel):
+class StsBascule(Contract):
     """``sts.rollover.bascule``: divisions always, groups only when asked (as the académie guides
     recommend: groups are rebuilt each year by the timetable)."""
 
@@ -227,7 +227,7 @@ class StsBascule(BaseModel):
     groupes: bool = False
 
 
-class BeeBascule(BaseModel):
+class BeeBascule(Contract):
     """``bee.rollover.bascule``: every school of the académie, or one school (``uai``)."""
 
     year: int
@@ -235,7 +235,7 @@ class BeeBascule(BaseModel):
     uai: str | None = None
 
 
-class StepOutcome(BaseModel):
+class StepOutcome(Contract):
     """One step for one school (or académie): done, or refused with the reason."""
 
     etape: Step
@@ -281,7 +281,7 @@ class StepOutcome(BaseModel):
         return SyncState.FAILED if self.statut >= 500 else SyncState.REFUSED
 
 
-class BeeBasculeReport(BaseModel):
+class BeeBasculeReport(Contract):
     """The académie's bascule: which schools were done, which were refused and why."""
 
     annee: int

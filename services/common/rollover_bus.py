@@ -1,7 +1,7 @@
-"""The rollover over the bus: request/reply with JSON models, files too big for a message, audit events.
+"""The rollover over the bus: files too big for a message, audit events, both services' facts.
 
-Requests and answers use the wire format of :mod:`services.common.diagnosis` (an answer, or
-``{"problem": …}`` re-raised as the same :class:`~services.common.errors.DomainError` by the asker).
+Requests and answers go through :mod:`services.common.bus.rpc` (``ask`` is re-exported here for the
+rollover's callers); subjects and models are in :mod:`services.common.contracts.registry`.
 """
 
 from __future__ import annotations
@@ -11,17 +11,15 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-import nats.errors
-from nats.aio.msg import Msg
 from nats.js.api import ObjectStoreConfig, StorageType
 from nats.js.errors import ObjectNotFoundError
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from services.common import subjects
 from services.common.bus import Bus
+from services.common.bus.rpc import ask
 from services.common.contracts import RolloverDetails
-from services.common.diagnosis import decode_reply, encode_answer, encode_problem
-from services.common.errors import DomainError, InvalidInput, NotFound, Unavailable
+from services.common.errors import DomainError, NotFound
 from services.common.ids import new_ulid
 from services.common.rollover import (
     BeeFacts,
@@ -36,46 +34,6 @@ from services.common.rollover import (
 log = logging.getLogger(__name__)
 Request = TypeVar("Request", bound=BaseModel)
 Answer = TypeVar("Answer", bound=BaseModel)
-
-
-async def serve_model(
-    bus: Bus,
-    subject: str,
-    queue: str,
-    request_type: type[Request],
-    handler: Callable[[Request], Awaitable[BaseModel]],
-) -> None:
-    """Answer ``subject`` in ``queue``: the handler's model, or its domain error as a problem."""
-
-    async def answer(msg: Msg) -> None:
-        if not msg.reply:
-            return
-        try:
-            reply = encode_answer(await handler(request_type.model_validate_json(msg.data)))
-        except ValidationError as error:
-            reply = encode_problem(
-                InvalidInput("Demande illisible.", code="demande-invalide", detail=str(error))
-            )
-        except DomainError as error:
-            reply = encode_problem(error)
-        except Exception:
-            log.exception("rollover request failed on %s", subject)
-            reply = encode_problem(DomainError())
-        await msg.respond(reply)
-
-    await bus.serve(subject, queue, answer)
-
-
-async def ask(bus: Bus, subject: str, request: BaseModel, answer: type[Answer], *, within: float) -> Answer:
-    """Ask a service; its problem comes back as its domain error, its silence as ``service-sans-reponse``."""
-    try:
-        reply = await bus.nc.request(subject, request.model_dump_json().encode(), timeout=within)
-    except (nats.errors.TimeoutError, nats.errors.NoRespondersError) as error:
-        service = subject.split(".", 1)[0].upper()
-        raise Unavailable(
-            f"Le service {service} n'a pas répondu : réessayez dans un instant.", code="service-sans-reponse"
-        ) from error
-    return decode_reply(reply.data, answer)
 
 
 async def fetch_status(bus: Bus, uai: str, year: int, *, within: float) -> RolloverStatus:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from services.common.contracts import Contract
 from services.common.ids import new_event_id
 
 
-class CertificateRevoked(BaseModel):
+class CertificateRevoked(Contract):
     """One certificate refused from now on. ``serial`` is upper-case hex (``identity.serial_hex``)."""
 
     serial: str
@@ -34,7 +35,7 @@ class CertificateRevoked(BaseModel):
         return f"revocation-{self.serial}"
 
 
-class EditorAccreditation(BaseModel):
+class EditorAccreditation(Contract):
     """An editor's whole accreditation as of ``changed_at``: the last message for an editor wins.
 
     ``products`` maps each accredited product of the editor to the flows it may use; a withdrawn editor

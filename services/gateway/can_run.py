@@ -16,9 +16,9 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
 from services.common import subjects
+from services.common.bus import rpc
 from services.common.errors import DomainError
 from services.common.events import Direction, SyncState
-from services.common.import_bus import request_json
 from services.common.imports import LINKS_FLOW, SchoolImportState, SchoolStateRequest, links_blocker
 from services.common.openapi import problem_responses
 from services.common.rollover import RolloverStatus, flow_blocker
@@ -105,7 +105,7 @@ def _verdict(
 
 async def _school(state: GatewayState, service: str, uai: str, year: int) -> SchoolImportState | None:
     try:
-        return await request_json(
+        return await rpc.ask(
             state.bus,
             subjects.import_school_state(service),
             SchoolStateRequest(uai=uai, year=year),

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from services.common import subjects
+from services.common.bus import rpc
 from services.common.errors import NotFound
 from services.common.events import SyncState
-from services.common.import_bus import request_json
 from services.common.imports import ImportStatus, StatusRequest
 from services.gateway.import_records import find_push
 from services.gateway.state import GatewayState
@@ -21,7 +21,7 @@ async def sync_status(state: GatewayState, uai: str, sync_id: str) -> ImportStat
     if record.refus is not None:
         return record.refus
     try:
-        return await request_json(
+        return await rpc.ask(
             state.bus,
             subjects.import_status(record.service),
             StatusRequest(sync_id=sync_id),

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from services.common import subjects
+from services.common.bus.rpc import ask
 from services.common.contracts import ImportDetails
 from services.common.errors import Conflict, DomainError, InvalidInput, UnsupportedMedia
 from services.common.events import SyncState
@@ -30,7 +31,7 @@ from services.common.formats.errors import FormatError
 from services.common.formats.identifiers import check_uai
 from services.common.formats.xmlsafe import Scan, required_child, scan_xml
 from services.common.formats.zipsafe import looks_like_zip, read_zip_member
-from services.common.import_bus import queue_job, request_json, store_payload
+from services.common.import_bus import queue_job, store_payload
 from services.common.import_report import report_of
 from services.common.imports import ImportJob, ImportStatus
 from services.gateway.flows import Flow
@@ -181,7 +182,7 @@ async def _keep_and_queue(
     )
     if push.simulation:
         subject = subjects.import_simulation(job.service)
-        return await request_json(state.bus, subject, job, ImportStatus, within=SIMULATION_TIMEOUT)
+        return await ask(state.bus, subject, job, ImportStatus, within=SIMULATION_TIMEOUT)
     await queue_job(state.bus, job)
     if key is not None:
         await mark_queued(state.bus, key, Claim(sync_id=job.sync_id, sha256=job.payload_sha256 or ""))

@@ -80,6 +80,7 @@ _PUSH_PROBLEMS = (
     "zip-invalide",
     "zip-bombe",
     "service-indisponible",
+    "service-sans-reponse",
 )
 _ACCEPTED = {
     "sync_id": SYNC_ID,

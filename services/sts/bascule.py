@@ -21,9 +21,9 @@ from pathlib import Path
 
 from services.common import subjects
 from services.common.bus import Bus
+from services.common.bus.rpc import ask
 from services.common.errors import InvalidInput
 from services.common.rollover import Profile, StepOutcome, StsBascule
-from services.common.rollover_bus import ask
 from services.common.rollover_cli import run, show_status
 from services.sts.settings import StsSettings
 

@@ -9,21 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from nats.aio.msg import Msg
-from pydantic import BaseModel
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.common import subjects
-from services.common.bus import Bus
+from services.common.bus import Bus, rpc
 from services.common.db import SessionFactory
 from services.common.diagnosis import (
     GroupQuestion,
     StsGroupAnswer,
     TeacherService,
-    answering,
     fold_name,
-    parse_request,
 )
 from services.sts.models import DivisionRow, GroupeRow, IndividuRow, MatiereRow, ServiceRow
 
@@ -114,9 +110,10 @@ def _name(teacher: dict[str, Any] | None) -> str:
 async def serve_diagnosis(bus: Bus, sessions: SessionFactory) -> None:
     """Answer ``sts.diagnosis.group`` in STS's queue group."""
 
-    async def on_group(msg: Msg) -> BaseModel:
-        question = parse_request(msg, GroupQuestion)
+    async def on_group(question: GroupQuestion) -> StsGroupAnswer:
         async with sessions() as session:
             return await group_answer(session, question)
 
-    await bus.serve(subjects.STS_DIAGNOSIS_GROUP, subjects.STS_QUEUE, answering(on_group))
+    await rpc.serve(
+        bus, subjects.STS_DIAGNOSIS_GROUP, subjects.STS_QUEUE, GroupQuestion, StsGroupAnswer, on_group
+    )

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.common import subjects
-from services.common.bus import Bus
+from services.common.bus import Bus, rpc
+from services.common.bus.rpc import ask
 from services.common.contracts import RolloverDetails
 from services.common.db import transaction
 from services.common.imports import StructureSnapshot
@@ -26,7 +27,7 @@ from services.common.rollover import (
     StsFacts,
     school_year,
 )
-from services.common.rollover_bus import ask, attempt, serve_model
+from services.common.rollover_bus import attempt
 from services.common.runtime import Runtime
 from services.sts import rollover
 from services.sts.structures_feed import bee_structures, structure_version
@@ -115,7 +116,9 @@ def _counts(tally: Tally) -> dict[str, int]:
 async def serve_rollover(runtime: Runtime, journal: Journal) -> None:
     handlers = StsRolloverHandlers(runtime, journal)
     bus, queue = runtime.bus, subjects.STS_QUEUE
-    await serve_model(bus, subjects.STS_ROLLOVER_STATUS, queue, RolloverQuery, handlers.status)
-    await serve_model(bus, subjects.STS_ROLLOVER_PROFILE, queue, Profile, handlers.profile)
-    await serve_model(bus, subjects.STS_ROLLOVER_BASCULE, queue, StsBascule, handlers.bascule)
-    await serve_model(bus, subjects.STS_ROLLOVER_STRUCTURES, queue, RolloverQuery, handlers.structures)
+    await rpc.serve(bus, subjects.STS_ROLLOVER_STATUS, queue, RolloverQuery, StsFacts, handlers.status)
+    await rpc.serve(bus, subjects.STS_ROLLOVER_PROFILE, queue, Profile, StepOutcome, handlers.profile)
+    await rpc.serve(bus, subjects.STS_ROLLOVER_BASCULE, queue, StsBascule, StepOutcome, handlers.bascule)
+    await rpc.serve(
+        bus, subjects.STS_ROLLOVER_STRUCTURES, queue, RolloverQuery, StructureSnapshot, handlers.structures
+    )

@@ -63,7 +63,10 @@ class SyncDetail(SyncRead):
 
 
 class LiveSync(SyncRead):
-    """A sync as the live feed announces it: ``created`` for a new one, else its state moved."""
+    """A sync as the live feed announces it: ``created`` for a new one, else its state moved. It travels
+    between supervision's replicas (``supervision.live.<académie>``): an unknown field is refused."""
+
+    model_config = ConfigDict(from_attributes=True, extra="forbid")
 
     created: bool
     previous_state: str | None

@@ -142,7 +142,7 @@ async def test_a_request_waiting_on_the_bus_when_nats_goes_is_answered_503_by_th
         await asyncio.Event().wait()
         raise AssertionError("unreachable")
 
-    monkeypatch.setattr(gateway_imports, "request_json", never_answered)
+    monkeypatch.setattr(gateway_imports, "ask", never_answered)
     async with platform.editor(f"{UAI}-edt") as edt:
         edt.timeout = HANG_BOUND
         first = await edt.get("/v1/moi")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from services.common import subjects
+from services.common.bus.rpc import ask
 from services.common.rollover import (
     BeeBascule,
     BeeBasculeReport,
@@ -14,7 +15,7 @@ from services.common.rollover import (
     StepOutcome,
     StsBascule,
 )
-from services.common.rollover_bus import ask, put_file
+from services.common.rollover_bus import put_file
 from tests.rollover.conftest import NEXT, new_school
 from tests.rollover.exchanges import operator_bus, refusal, step_syncs
 from tests.support.platform import Platform

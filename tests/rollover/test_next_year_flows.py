@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 
 from services.common import subjects
+from services.common.bus.rpc import ask
 from services.common.formats.edt_sts import write_edt_sts
 from services.common.formats.import_eleves import write_import_eleves
 from services.common.rollover import LoadNomenclatures, Profile, StepOutcome, StsBascule
-from services.common.rollover_bus import ask, put_file
+from services.common.rollover_bus import put_file
 from tests.push.pushing import XML, wait_final
 from tests.rollover.conftest import NEXT, YEAR, new_school
 from tests.rollover.exchanges import operator_bus, path, refusal

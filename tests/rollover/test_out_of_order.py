@@ -9,6 +9,7 @@ import pytest
 
 from services.common import subjects
 from services.common.bus import Bus
+from services.common.bus.rpc import ask
 from services.common.rollover import (
     BeeBascule,
     BeeBasculeReport,
@@ -17,7 +18,7 @@ from services.common.rollover import (
     StepOutcome,
     StsBascule,
 )
-from services.common.rollover_bus import ask, put_file
+from services.common.rollover_bus import put_file
 from tests.rollover.conftest import NEXT, fresh_uai, new_school
 from tests.rollover.exchanges import footprint, operator_bus, step_syncs
 from tests.support.platform import Platform
