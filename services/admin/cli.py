@@ -491,6 +491,9 @@ def _pki(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     issue.add_argument("--csr", type=Path, help="signer cette demande PEM au lieu de créer une clé")
     issue.add_argument("--mot-de-passe-p12", default=ginweb_cli.DEV_P12_PASSWORD)
     issue.add_argument("--enregistrer", action="store_true", help="l'enregistrer dans la base de GIN-WEB")
+    issue.add_argument(
+        "--jours", type=int, help="valable ce nombre de jours seulement (défaut : l'année scolaire)"
+    )
 
 
 def _dev_pki(args: argparse.Namespace) -> None:
@@ -504,7 +507,7 @@ def _issue(args: argparse.Namespace) -> None:
 
     spec = ginweb_cli.EditorCertificateSpec(args.uai.upper(), args.editeur, args.produit)
     path = ginweb_cli.issue_cert(
-        args.ca, args.dossier, spec, csr=args.csr, p12_password=args.mot_de_passe_p12
+        args.ca, args.dossier, spec, csr=args.csr, p12_password=args.mot_de_passe_p12, days=args.jours
     )
     if args.enregistrer:
         print(commands.register(args.ca, path))

@@ -4,11 +4,14 @@ asks for a rollover step; each refusal has its exit code and a French sentence, 
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import httpx
 
-from tests.journeys.platform import RunningPlatform
+from tests.journeys.helpers import demo_school, truncated_timetable, wait_for_sync
+from tests.journeys.platform import Netsynchro, RunningPlatform
 from tests.operations.conftest import Admin, editor_client
 
 SCHOOL = "0750702F"
@@ -172,6 +175,23 @@ def test_rollover_and_registry_go_through_the_running_services(
     assert_clean(twice)
 
 
+def test_a_certificate_issued_outside_the_portal_is_listed_among_those_expiring(
+    admin: Admin, platform: RunningPlatform, tmp_path: Path
+) -> None:
+    issued = admin.run(
+        "pki", "emettre", "--uai", SCHOOL, "--editeur", "index-education", "--produit", "edt",
+        "--dossier", str(tmp_path), "--ca", str(platform.certs), "--jours", "10", "--enregistrer",
+    )  # fmt: skip
+    assert issued.returncode == 0, issued.stderr
+    serial = re.search(r"certificat (\S+) enregistré", issued.stdout)
+    assert serial is not None, issued.stdout
+    soon = admin.run("certificats", "lister", "--expire-sous", "30")
+    assert soon.returncode == 0, soon.stderr
+    assert serial.group(1) in soon.stdout
+    later = admin.run("certificats", "lister", "--expire-sous", "5")
+    assert serial.group(1) not in later.stdout
+
+
 def test_an_unreachable_database_is_exit_code_4_without_traceback(admin: Admin) -> None:
     down = admin.run(
         "imports",
@@ -181,3 +201,43 @@ def test_an_unreachable_database_is_exit_code_4_without_traceback(admin: Admin) 
     assert down.returncode == 4, down.stderr
     assert "service injoignable" in down.stderr
     assert_clean(down)
+
+
+def test_a_held_import_is_listed_and_approved_by_the_operator(
+    admin: Admin, platform: RunningPlatform, tmp_path: Path
+) -> None:
+    """An editor's truncated timetable is held by the safety valve; the operator lists it and approves
+    it; the editor's `netsynchro wait` sees it applied, with the operator's reason."""
+    school = "0750702F"  # its edt certificate is never revoked by these tests
+    netsynchro = Netsynchro(platform, tmp_path)
+    timetable = tmp_path / "tronque.xml"
+    timetable.write_bytes(truncated_timetable(demo_school(platform, school)))
+    pushed = netsynchro.run(
+        "edt",
+        school,
+        "push",
+        "emploi-du-temps",
+        str(timetable),
+        *netsynchro.school(school),
+        "--wait",
+        "--json",
+    )
+    held = json.loads(pushed.stdout)
+    assert held["etat"] == "held", pushed.stderr.decode()
+    wait_for_sync(platform, held["sync_id"], {"held"})
+
+    listed = admin.run("imports", "retenus", "--uai", school)
+    assert listed.returncode == 0, listed.stderr
+    assert held["sync_id"] in listed.stdout
+    assert "emploi-du-temps" in listed.stdout
+    approved = admin.run("imports", "decider", held["sync_id"], "--approuver", "--motif", "Fin d'année")
+    assert approved.returncode == 0, approved.stderr
+    assert "approuvé" in approved.stdout
+
+    waited = netsynchro.run("edt", school, "wait", held["sync_id"])
+    assert waited.returncode == 0, waited.stderr.decode()
+    assert "appliquée" in waited.stdout.decode()
+    assert "Motif : Fin d'année" in waited.stdout.decode()
+    applied = wait_for_sync(platform, held["sync_id"], {"applied", "partially_applied"})
+    assert applied["state"] in {"applied", "partially_applied"}
+    assert held["sync_id"] not in admin.run("imports", "retenus", "--uai", school).stdout
