@@ -1,7 +1,7 @@
 """Request/reply handlers of an importing service: a sync's status, a dry run, a school's sequencing state.
 
 One handler per subject, typed message in, worker or table call, model out (errors travel back as
-problems, see :func:`services.common.import_bus.serve_json`).
+problems, see :mod:`services.common.bus.rpc`).
 """
 
 from __future__ import annotations

@@ -137,6 +137,7 @@ EXPLANATIONS: dict[str, Explanation] = {
     "bus-indisponible": _e(503, "La plateforme est momentanément indisponible.", _RETRY),
     "service-indisponible": _e(503, "Le service est momentanément indisponible.", _RETRY),
     "service-sans-reponse": _e(503, "Le service interrogé n'a pas répondu à temps.", _RETRY),
+    "import-concurrent": _e(503, "Un envoi concurrent de la même clé vient d'échouer.", _RETRY),
     "reponse-interrompue": _e(503, "La réponse a été interrompue.", _RETRY),
     "reponse-illisible": _e(503, "Réponse illisible du service interrogé.", _RETRY),
     "oidc-indisponible": _e(503, "Le fournisseur d'identité ne répond pas.", _RETRY),

@@ -9,10 +9,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from nats.js.api import ObjectStoreConfig, StorageType
-from nats.js.errors import ObjectNotFoundError
 from pydantic import BaseModel
 
 from services.common import subjects
@@ -78,32 +76,21 @@ async def publish_outcome(bus: Bus, outcome: StepOutcome, details: RolloverDetai
 
 
 # --- files: an académie's Nomenclature.xml may pass NATS's 1 MB message cap ----------------------------
-async def _files(bus: Bus) -> Any:
-    return await bus.js.create_object_store(
-        subjects.ROLLOVER_FILES,
-        config=ObjectStoreConfig(
-            description="Files of rollover commands (an académie's nomenclatures), by object name.",
-            ttl=subjects.ROLLOVER_FILES_TTL_SECONDS,
-            storage=StorageType.FILE,
-            replicas=bus.settings.replicas,
-        ),
-    )
-
-
 async def put_file(bus: Bus, data: bytes) -> str:
     name = new_ulid()
-    await (await _files(bus)).put(name, data)
+    await bus.ensure_object_store(
+        subjects.ROLLOVER_FILES,
+        description="Files of rollover commands (an académie's nomenclatures), by object name.",
+        ttl_seconds=subjects.ROLLOVER_FILES_TTL_SECONDS,
+    )
+    await bus.put_object(subjects.ROLLOVER_FILES, name, data)
     return name
 
 
 async def take_file(bus: Bus, name: str) -> bytes:
     """The file, removed from the store once read (a command reads its file once)."""
-    store = await _files(bus)
-    try:
-        found = await store.get(name)
-    except ObjectNotFoundError as error:
-        raise NotFound(
-            "Le fichier de la commande n'est plus disponible.", code="fichier-introuvable"
-        ) from error
-    await store.delete(name)
-    return found.data or b""
+    found = await bus.get_object(subjects.ROLLOVER_FILES, name)
+    if found is None:
+        raise NotFound("Le fichier de la commande n'est plus disponible.", code="fichier-introuvable")
+    await bus.delete_object(subjects.ROLLOVER_FILES, name)
+    return found

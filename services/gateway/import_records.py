@@ -12,18 +12,18 @@ import hashlib
 import re
 from datetime import UTC, datetime
 
-from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from services.common import subjects
 from services.common.bus import Bus
-from services.common.import_bus import key_value
+from services.common.contracts import Contract
+from services.common.errors import Unavailable
 from services.common.imports import ImportStatus
 
 _SYNC_ID = re.compile(r"[0-9A-HJKMNP-TV-Z]{26}")
 
 
-class PushRecord(BaseModel):
+class PushRecord(Contract):
     """One push as the gateway knows it; ``refus`` is the verdict of a file the gateway refused."""
 
     sync_id: str
@@ -36,7 +36,7 @@ class PushRecord(BaseModel):
     refus: ImportStatus | None = None
 
 
-class Claim(BaseModel):
+class Claim(Contract):
     """The first sync of an Idempotency-Key, the hash of its file, and whether its job is queued."""
 
     sync_id: str
@@ -45,19 +45,18 @@ class Claim(BaseModel):
 
 
 async def save_push(bus: Bus, record: PushRecord) -> None:
-    await (await key_value(bus, subjects.IMPORT_SYNCS)).put(record.sync_id, record.model_dump_json().encode())
+    await bus.kv_put(subjects.IMPORT_SYNCS, record.sync_id, record.model_dump_json().encode())
 
 
 async def find_push(bus: Bus, sync_id: str) -> PushRecord | None:
     """The push of ``sync_id``; None for an unknown (or malformed) id."""
     if not _SYNC_ID.fullmatch(sync_id):
         return None
-    try:
-        entry = await (await key_value(bus, subjects.IMPORT_SYNCS)).get(sync_id)
-    except KeyNotFoundError:
+    value = await bus.kv_get(subjects.IMPORT_SYNCS, sync_id)
+    if value is None:
         return None
     try:
-        return PushRecord.model_validate_json(entry.value or b"")
+        return PushRecord.model_validate_json(value)
     except ValidationError:
         return None
 
@@ -68,31 +67,25 @@ def claim_key(uai: str, flow: str, idempotency_key: str) -> str:
 
 
 async def find_claim(bus: Bus, key: str) -> Claim | None:
-    try:
-        entry = await (await key_value(bus, subjects.IMPORT_IDEMPOTENCY)).get(key)
-    except KeyNotFoundError:
-        return None
-    return Claim.model_validate_json(entry.value or b"")
+    value = await bus.kv_get(subjects.IMPORT_IDEMPOTENCY, key)
+    return Claim.model_validate_json(value) if value is not None else None
 
 
 async def claim(bus: Bus, key: str, wanted: Claim) -> Claim:
     """Claim ``key`` for ``wanted``; if another request claimed it first, its claim (the winner's)."""
-    kv = await key_value(bus, subjects.IMPORT_IDEMPOTENCY)
-    try:
-        await kv.create(key, wanted.model_dump_json().encode())
-    except KeyWrongLastSequenceError:
-        found = await find_claim(bus, key)
-        if found is not None:
-            return found
-        raise
-    return wanted
+    if await bus.kv_create(subjects.IMPORT_IDEMPOTENCY, key, wanted.model_dump_json().encode()):
+        return wanted
+    found = await find_claim(bus, key)
+    if found is None:  # claimed, then released, between our two reads: a retry starts afresh
+        raise Unavailable("La demande concurrente vient d'échouer : réessayez.", code="import-concurrent")
+    return found
 
 
 async def mark_queued(bus: Bus, key: str, claimed: Claim) -> None:
     done = claimed.model_copy(update={"queued": True})
-    await (await key_value(bus, subjects.IMPORT_IDEMPOTENCY)).put(key, done.model_dump_json().encode())
+    await bus.kv_put(subjects.IMPORT_IDEMPOTENCY, key, done.model_dump_json().encode())
 
 
 async def release(bus: Bus, key: str) -> None:
     """Forget a claim whose push failed before its job was queued: a retry starts afresh."""
-    await (await key_value(bus, subjects.IMPORT_IDEMPOTENCY)).delete(key)
+    await bus.kv_delete(subjects.IMPORT_IDEMPOTENCY, key)

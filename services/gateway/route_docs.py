@@ -81,6 +81,7 @@ _PUSH_PROBLEMS = (
     "zip-bombe",
     "service-indisponible",
     "service-sans-reponse",
+    "import-concurrent",
 )
 _ACCEPTED = {
     "sync_id": SYNC_ID,

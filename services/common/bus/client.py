@@ -15,9 +15,19 @@ from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
-from nats.js.api import PubAck, RetentionPolicy, StorageType, StreamConfig
-from nats.js.errors import BadRequestError, NoStreamResponseError, NotFoundError, ServiceUnavailableError
+from nats.js.api import KeyValueConfig, ObjectStoreConfig, PubAck, RetentionPolicy, StorageType, StreamConfig
+from nats.js.errors import (
+    BadRequestError,
+    KeyNotFoundError,
+    KeyWrongLastSequenceError,
+    NoStreamResponseError,
+    NotFoundError,
+    ObjectNotFoundError,
+    ServiceUnavailableError,
+)
 from nats.js.errors import ServerError as JetStreamServerError
+from nats.js.kv import KeyValue
+from nats.js.object_store import ObjectStore
 
 from services.common.bus.chunks import ChunkedReply
 from services.common.bus.consumers import (
@@ -63,6 +73,8 @@ class Bus:
         self._pull_subscriptions: list[JetStreamContext.PullSubscription] = []
         self._specs: list[ConsumerSpec] = []
         self._stopping = asyncio.Event()
+        self._stores: dict[str, ObjectStore] = {}
+        self._buckets: dict[str, KeyValue] = {}
         self._up = asyncio.Event()  # set while connected, cleared while NATS is lost
         self._down = asyncio.Event()  # the reverse
 
@@ -234,6 +246,82 @@ class Bus:
             await reply.close()
             raise
         return reply
+
+    # -- object stores and key-value buckets ----------------------------------------------------------
+    # Reached through these methods only (never the raw client), so callers depend on bytes in, bytes out.
+    async def ensure_object_store(self, name: str, *, description: str, ttl_seconds: float) -> None:
+        """Create the object store if it is missing; idempotent across replicas."""
+        config = ObjectStoreConfig(
+            description=description,
+            ttl=ttl_seconds,
+            storage=StorageType.FILE,
+            replicas=self.settings.replicas,
+        )
+        self._stores[name] = await self.js.create_object_store(name, config=config)
+
+    async def put_object(self, store: str, name: str, data: bytes) -> None:
+        """Keep ``data`` (chunked by the store: it may exceed a message's 1 MB)."""
+        await (await self._object_store(store)).put(name, data)
+
+    async def get_object(self, store: str, name: str) -> bytes | None:
+        """The object, or None when there is none of that name (never stored, expired, deleted)."""
+        try:
+            found = await (await self._object_store(store)).get(name)
+        except ObjectNotFoundError:
+            return None
+        return found.data or b""
+
+    async def delete_object(self, store: str, name: str) -> None:
+        with contextlib.suppress(ObjectNotFoundError):
+            await (await self._object_store(store)).delete(name)
+
+    async def ensure_bucket(self, bucket: str, *, ttl_seconds: float) -> None:
+        config = KeyValueConfig(
+            bucket=bucket, ttl=ttl_seconds, storage=StorageType.FILE, replicas=self.settings.replicas
+        )
+        self._buckets[bucket] = await self.js.create_key_value(config)
+
+    async def kv_get(self, bucket: str, key: str) -> bytes | None:
+        """The value, or None when the key is absent (or deleted)."""
+        try:
+            entry = await (await self._bucket(bucket)).get(key)
+        except KeyNotFoundError:
+            return None
+        return entry.value or b""
+
+    async def kv_put(self, bucket: str, key: str, value: bytes) -> None:
+        await (await self._bucket(bucket)).put(key, value)
+
+    async def kv_create(self, bucket: str, key: str, value: bytes) -> bool:
+        """Set ``key`` only if it has no value yet: False when another writer set it first."""
+        try:
+            await (await self._bucket(bucket)).create(key, value)
+        except KeyWrongLastSequenceError:
+            return False
+        return True
+
+    async def kv_delete(self, bucket: str, key: str) -> None:
+        await (await self._bucket(bucket)).delete(key)
+
+    async def first_message(
+        self, stream: str, subject: str, *, from_seq: int = 1
+    ) -> tuple[int, bytes] | None:
+        """The oldest message on ``subject`` of ``stream`` at or after ``from_seq`` (sequence, data)."""
+        try:
+            raw = await self.js.get_msg(stream, seq=from_seq, subject=subject, next=True)
+        except NotFoundError:
+            return None
+        return int(raw.seq or 0), raw.data or b""
+
+    async def _object_store(self, name: str) -> ObjectStore:
+        if name not in self._stores:
+            self._stores[name] = await self.js.object_store(name)
+        return self._stores[name]
+
+    async def _bucket(self, bucket: str) -> KeyValue:
+        if bucket not in self._buckets:
+            self._buckets[bucket] = await self.js.key_value(bucket)
+        return self._buckets[bucket]
 
     # -- durable consumers ---------------------------------------------------------------------------
     async def consume(
