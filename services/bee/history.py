@@ -9,7 +9,6 @@ are not searched: a pupil who came from elsewhere has that school in SCOLARITE_A
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 
 from sqlmodel import col, select
@@ -21,7 +20,7 @@ from services.bee.models import EleveRow, SchoolYear, StructureLink
 from services.common.errors import NotFound
 from services.common.formats import bee_historique as bh
 from services.common.formats.bee_commun import BeeCommun
-from services.common.formats.bee_eleves import Eleve, ScolariteAnDernier
+from services.common.formats.bee_eleves import Eleve
 from services.common.pull.journal import Scope
 from services.common.records import from_data
 
@@ -35,13 +34,13 @@ async def history_for(session: AsyncSession, scope: Scope, now: datetime) -> bh.
             code="eleves-absents",
         )
     pupils: list[Eleve] = []
-    held: dict[int, tuple[_Index, str | None]] = {}
+    held: dict[int, bh.Year] = {}
     for year in (year for year in years if year <= scope.year):
         rows, name = await _year(session, Scope(scope.uai, year))
-        held[year] = ({_identity(row[0]): row for row in rows}, name)
+        held[year] = ({bh.identity(row[0]): row for row in rows}, name)
         if year == scope.year:
             pupils = [pupil for pupil, _division in rows]
-    eleves = [_history(pupil, scope, held) for pupil in pupils]
+    eleves = [bh.pupil_history(pupil, scope.uai, scope.year, held) for pupil in pupils]
     return bh.BeeHistoriqueEleves(
         version=bh.VERSION,
         parametres=service.export_parametres(scope, now),
@@ -56,7 +55,6 @@ def empty_history(scope: Scope, now: datetime) -> bh.BeeHistoriqueEleves:
 
 
 _Year = tuple[list[tuple[Eleve, str | None]], str | None]  # pupils with their division, school's name
-_Index = dict[str, tuple[Eleve, str | None]]
 
 
 async def _years(session: AsyncSession, scope: Scope) -> list[int]:
@@ -85,53 +83,3 @@ async def _year(session: AsyncSession, scope: Scope) -> _Year:
     commun = await load_document(session, scope.uai, scope.year, service.ETABLISSEMENT, BeeCommun, None)
     uaj = commun[0].donnees.uaj if commun is not None else None
     return pupils, uaj.denom_princ if uaj is not None else None
-
-
-def _history(pupil: Eleve, scope: Scope, held: dict[int, tuple[_Index, str | None]]) -> bh.HistoriqueEleve:
-    scolarites = []
-    previous: bh.Scolarite | None = None
-    for year, (index, name) in sorted(held.items()):
-        found = index.get(_identity(pupil))
-        if found is None:
-            continue
-        then, code_structure = found
-        scolarite = bh.Scolarite(
-            annee_scolaire=f"{year:04d}",
-            code_rne=scope.uai,
-            denom_princ=name,
-            eleve_id=then.eleve_id,
-            code_mef=then.code_mef,
-            code_structure=code_structure,
-            doublement=then.doublement,
-            date_entree=then.date_entree,
-            date_sortie=then.date_sortie,
-            code_motif_sortie=then.code_motif_sortie,
-        )
-        scolarites.append(scolarite)
-        if year == scope.year - 1:
-            previous = scolarite
-    return bh.HistoriqueEleve(
-        eleve_id=pupil.eleve_id,
-        elenoet=pupil.elenoet,
-        id_national=pupil.id_national,
-        nom_de_famille=pupil.nom_de_famille,
-        prenom=pupil.prenom,
-        date_naiss=pupil.date_naiss,
-        scolarite_an_dernier=_an_dernier(pupil, scope, previous),
-        scolarites=scolarites,
-    )
-
-
-def _identity(pupil: Eleve) -> str:
-    """Who the pupil is from one year to the next: the INE, else SIECLE's ELEVE_ID (kept by the bascule)."""
-    return f"INE:{pupil.id_national}" if pupil.id_national else f"ID:{pupil.eleve_id}"
-
-
-def _an_dernier(pupil: Eleve, scope: Scope, previous: bh.Scolarite | None) -> ScolariteAnDernier | None:
-    written = pupil.scolarite_an_dernier
-    if previous is None:
-        return written
-    base = written if written is not None and written.code_rne == scope.uai else ScolariteAnDernier()
-    return replace(
-        base, code_mef=previous.code_mef, code_structure=previous.code_structure, code_rne=scope.uai
-    )

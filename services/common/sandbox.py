@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.common.demo import DemoSchool, SchoolKind, generate_school
+from services.common.formats import bee_historique as bh
 from services.common.formats.bee_commun import write_bee_commun
 from services.common.formats.bee_eleves import write_bee_eleves
 from services.common.formats.bee_nomenclatures import write_bee_nomenclatures
@@ -85,6 +86,13 @@ def sample_files(school: DemoSchool) -> list[SampleFile]:
             write_sts_edt(school.sts_edt),
         ),
         SampleFile(
+            "historique-eleves",
+            "export",
+            f"{bh.STEM}.xml",
+            "bee_historique_eleves",
+            bh.write_bee_historique(school_history(school)),
+        ),
+        SampleFile(
             "emploi-du-temps",
             "import",
             edt_sts_filename(school.uai, year),
@@ -99,3 +107,23 @@ def sample_files(school: DemoSchool) -> list[SampleFile]:
             write_import_eleves(school.import_eleves),
         ),
     ]
+
+
+def school_history(school: DemoSchool) -> bh.BeeHistoriqueEleves:
+    """The ``historique-eleves`` file of a school loaded for its one year, as BEE derives it."""
+    structures = school.eleves.donnees.structures or []
+    division = {
+        s.eleve_id: next((x.code_structure for x in s.structures if x.type_structure == "D"), None)
+        for s in structures
+    }
+    pupils = sorted(school.eleves.donnees.eleves or [], key=lambda pupil: pupil.eleve_id)
+    uaj = school.commun.donnees.uaj
+    index = {bh.identity(pupil): (pupil, division.get(pupil.eleve_id)) for pupil in pupils}
+    held = {school.year: (index, uaj.denom_princ if uaj is not None else None)}
+    return bh.BeeHistoriqueEleves(
+        version=bh.VERSION,
+        parametres=school.eleves.parametres,
+        donnees=bh.DonneesHistorique(
+            eleves=[bh.pupil_history(pupil, school.uai, school.year, held) for pupil in pupils]
+        ),
+    )

@@ -118,8 +118,8 @@ async def test_references_offer_every_xsd_a_sample_of_each_flow_and_the_product_
 ) -> None:
     page, offline = await offline_page(browser)
     await page.goto(f"{platform.gateway_url}/docs/references")
-    await expect(page.locator("#xsd li")).to_have_count(10)
-    await expect(page.locator("#exemples tbody tr")).to_have_count(8)
+    await expect(page.locator("#xsd li")).to_have_count(11)
+    await expect(page.locator("#exemples tbody tr")).to_have_count(9)
     await expect(page.locator("#produits tbody tr").filter(has_text="pronote")).to_contain_text("oui")
     async with page.expect_download() as download_info:
         await page.get_by_role("link", name="Structures.xml").click()
@@ -139,7 +139,7 @@ async def test_every_xsd_and_sample_downloads_and_each_sample_satisfies_its_xsd(
         for name in ("bee_eleves", "edt_sts", "import_eleves", "sts_edt", "sts_types", "bee_types"):
             assert (await client.get(f"/docs/references/xsd/{name}.xsd")).status_code == 200
         samples = [part.split('"')[0] for part in page.split('href="/docs/references/exemples/')[1:]]
-        assert len(samples) == 8
+        assert len(samples) == 9
         for filename in samples:
             answer = await client.get(f"/docs/references/exemples/{filename}")
             assert answer.status_code == 200
@@ -159,6 +159,7 @@ _SCHEMAS = [
     ("sts_emp", "sts_edt"),
     ("emp_sts", "edt_sts"),
     ("import_eleves", "import_eleves"),
+    ("HistoriqueEleves", "bee_historique_eleves"),
 ]
 
 

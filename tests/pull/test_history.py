@@ -10,6 +10,7 @@ from services.common.demo import DemoSchool, SchoolKind, generate_school
 from services.common.formats.bee_historique import read_bee_historique
 from services.common.formats.schemas import validate_against_xsd
 from services.common.formats.zipsafe import read_zip_member
+from services.common.sandbox import school_history
 from tests.pull.conftest import SEED, YEAR, export_path, load_school
 from tests.support.pki import TestPki
 from tests.support.platform import Platform
@@ -73,6 +74,8 @@ async def test_a_school_year_loaded_alone_keeps_what_siecle_wrote(
         response = await editor.get(export_path(school_a.uai, FLOW))
 
     assert response.status_code == 200, response.text
+    # the published sample (services/common/sandbox.py) derives it as BEE does
+    assert read_bee_historique(response.content).donnees == school_history(school_a).donnees
     written = {p.eleve_id: p.scolarite_an_dernier for p in school_a.eleves.donnees.eleves or []}
     for eleve in read_bee_historique(response.content).donnees.eleves or []:
         assert eleve.scolarite_an_dernier == written[eleve.eleve_id]

@@ -10,11 +10,11 @@ PARAMETRES header is the one of every BEE file (§1.0).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Annotated
 
-from services.common.formats.bee_eleves import ScolariteAnDernier
+from services.common.formats.bee_eleves import Eleve, ScolariteAnDernier
 from services.common.formats.binding import attribute, date_fr, record, records, text
 from services.common.formats.common import Parametres
 from services.common.formats.identifiers import check_ine, check_mef, check_uai
@@ -72,6 +72,61 @@ class BeeHistoriqueEleves:
     version: Annotated[str | None, attribute("VERSION")] = None
     parametres: Annotated[Parametres, record("PARAMETRES", Parametres)]
     donnees: Annotated[DonneesHistorique, record("DONNEES", DonneesHistorique)]
+
+
+Year = tuple[dict[str, tuple[Eleve, str | None]], str | None]  # pupils by identity (+ division), school name
+
+
+def pupil_history(pupil: Eleve, uai: str, year: int, held: dict[int, Year]) -> HistoriqueEleve:
+    """``pupil``'s history at school ``uai`` in ``year``, from the years ``held`` (year -> pupils by
+    :func:`identity` with their division, the school's name): one SCOLARITE per year the pupil is found,
+    oldest first; SCOLARITE_AN_DERNIER as SIECLE wrote it, its MEF and division from the previous year
+    when held."""
+    scolarites = []
+    previous: Scolarite | None = None
+    for held_year, (index, name) in sorted(held.items()):
+        found = index.get(identity(pupil))
+        if found is None:
+            continue
+        then, code_structure = found
+        scolarite = Scolarite(
+            annee_scolaire=f"{held_year:04d}",
+            code_rne=uai,
+            denom_princ=name,
+            eleve_id=then.eleve_id,
+            code_mef=then.code_mef,
+            code_structure=code_structure,
+            doublement=then.doublement,
+            date_entree=then.date_entree,
+            date_sortie=then.date_sortie,
+            code_motif_sortie=then.code_motif_sortie,
+        )
+        scolarites.append(scolarite)
+        if held_year == year - 1:
+            previous = scolarite
+    return HistoriqueEleve(
+        eleve_id=pupil.eleve_id,
+        elenoet=pupil.elenoet,
+        id_national=pupil.id_national,
+        nom_de_famille=pupil.nom_de_famille,
+        prenom=pupil.prenom,
+        date_naiss=pupil.date_naiss,
+        scolarite_an_dernier=_an_dernier(pupil, uai, previous),
+        scolarites=scolarites,
+    )
+
+
+def identity(pupil: Eleve) -> str:
+    """Who the pupil is from one year to the next: the INE, else SIECLE's ELEVE_ID (kept by the bascule)."""
+    return f"INE:{pupil.id_national}" if pupil.id_national else f"ID:{pupil.eleve_id}"
+
+
+def _an_dernier(pupil: Eleve, uai: str, previous: Scolarite | None) -> ScolariteAnDernier | None:
+    written = pupil.scolarite_an_dernier
+    if previous is None:
+        return written
+    base = written if written is not None and written.code_rne == uai else ScolariteAnDernier()
+    return replace(base, code_mef=previous.code_mef, code_structure=previous.code_structure, code_rne=uai)
 
 
 def read_bee_historique(data: bytes, *, filename: str = f"{STEM}.xml") -> BeeHistoriqueEleves:
