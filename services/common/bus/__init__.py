@@ -6,7 +6,7 @@ Public surface: :class:`Bus` (lifecycle, publish, serve, consume), the acknowled
 
 from services.common.bus.acks import Decision, Disposition, PoisonMessage, TransientFailure, decide
 from services.common.bus.chunks import ChunkedReply, reply_chunks, reply_problem
-from services.common.bus.client import Bus
+from services.common.bus.client import Bus, NoAnswer
 from services.common.bus.consumers import ConsumerSpec
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "ConsumerSpec",
     "Decision",
     "Disposition",
+    "NoAnswer",
     "PoisonMessage",
     "TransientFailure",
     "decide",

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import itertools
 import logging
-from collections.abc import Coroutine, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from typing import Any
 
 import nats
@@ -46,6 +46,12 @@ from services.common.settings import NatsSettings
 from services.common.subjects import StreamSpec
 
 log = logging.getLogger(__name__)
+Responder = Callable[[bytes], Awaitable[tuple[bytes, dict[str, str] | None]]]
+
+
+class NoAnswer(Exception):
+    """Nobody answered a request (no responder, or not in time)."""
+
 
 # What JetStream answers while a stream has no leader, or the connection is being re-established.
 _TRANSIENT_JETSTREAM: tuple[type[Exception], ...] = (
@@ -231,6 +237,25 @@ class Bus:
         # subscription now rather than whenever the outgoing buffer is next flushed.
         await self.nc.flush()
         return subscription
+
+    async def answer(self, subject: str, queue: str, respond: Responder) -> None:
+        """Answer each request on ``subject`` with what ``respond`` makes of its body: (body, headers).
+        The typed side is :func:`services.common.bus.rpc.serve`."""
+
+        async def on_request(msg: Msg) -> None:
+            if msg.reply:
+                body, headers = await respond(msg.data)
+                await self.nc.publish(msg.reply, body, headers=headers)
+
+        await self.serve(subject, queue, on_request)
+
+    async def request(self, subject: str, data: bytes, *, within: float) -> tuple[bytes, dict[str, str]]:
+        """One request, its reply's body and headers; :class:`NoAnswer` when nobody answers in time."""
+        try:
+            msg = await self.nc.request(subject, data, timeout=within)
+        except (NatsTimeoutError, nats.errors.NoRespondersError) as error:
+            raise NoAnswer(subject) from error
+        return msg.data, dict(msg.headers or {})
 
     async def request_chunks(
         self, subject: str, payload: bytes, *, headers: Mapping[str, str] | None = None

@@ -17,18 +17,12 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
-from nats.aio.msg import Msg
-from nats.aio.subscription import Subscription
-from nats.errors import NoRespondersError
-from nats.errors import TimeoutError as NatsTimeoutError
 from pydantic import BaseModel, ValidationError
 
+from services.common.bus.client import Bus, NoAnswer
 from services.common.errors import DomainError, InvalidInput, Unavailable
-
-if TYPE_CHECKING:
-    from services.common.bus.client import Bus
 
 log = logging.getLogger(__name__)
 
@@ -44,17 +38,14 @@ async def serve(
     request_type: type[Request],
     reply_type: type[Reply],
     handler: Callable[[Request], Awaitable[Reply]],
-) -> Subscription:
+) -> None:
     """Answer ``subject`` in ``queue``: the handler's ``reply_type``, or its domain error as a problem."""
     _check_contract(subject, request_type, reply_type)
 
-    async def answer(msg: Msg) -> None:
-        if not msg.reply:
-            return
-        body, headers = await _answer(subject, msg.data, request_type, reply_type, handler)
-        await bus.nc.publish(msg.reply, body, headers=headers)
+    async def respond(data: bytes) -> tuple[bytes, dict[str, str] | None]:
+        return await _answer(subject, data, request_type, reply_type, handler)
 
-    return await bus.serve(subject, queue, answer)
+    await bus.answer(subject, queue, respond)
 
 
 async def ask(
@@ -70,14 +61,14 @@ async def ask(
     French message when nobody answers (by default, "the <SERVICE> service did not answer")."""
     _check_contract(subject, type(request), reply_type)
     try:
-        msg = await bus.nc.request(subject, request.model_dump_json().encode(), timeout=within)
-    except (NatsTimeoutError, NoRespondersError) as error:
+        data, headers = await bus.request(subject, request.model_dump_json().encode(), within=within)
+    except NoAnswer as error:
         service = subject.split(".", 1)[0].upper()
         raise Unavailable(
             silence or f"Le service {service} n'a pas répondu : réessayez dans un instant.",
             code="service-sans-reponse",
         ) from error
-    return decode(msg.data, msg.headers, reply_type)
+    return decode(data, headers, reply_type)
 
 
 def decode(data: bytes, headers: dict[str, str] | None, reply_type: type[Reply]) -> Reply:
