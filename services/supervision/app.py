@@ -94,11 +94,10 @@ async def _start(settings: SupervisionSettings, runtime: Runtime) -> Supervision
 
     async def lag() -> int | None:
         try:
-            info = await runtime.bus.js.consumer_info(consumer.stream, consumer.durable)
+            return await runtime.bus.pending(consumer.stream, consumer.durable)
         except Exception:  # an unknown lag must not open or resolve the lag alert
             log.warning("cannot read the journal consumer's lag", exc_info=True)
             return None
-        return int(info.num_pending or 0) + int(info.num_ack_pending or 0)
 
     engine = AlertEngine(runtime.sessions, settings.alerts, lag_probe=lag, on_changed=relay.publish_alerts)
 

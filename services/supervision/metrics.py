@@ -32,8 +32,7 @@ def watch_journal(
         runtime = runtime_of()
         if runtime is None or not runtime.bus.is_connected:
             return
-        info = await runtime.bus.js.consumer_info(journal.stream, journal.durable)
-        lag.set(int(info.num_pending or 0) + int(info.num_ack_pending or 0))
+        lag.set(await runtime.bus.pending(journal.stream, journal.durable))
 
     async def imports_by_state() -> None:
         runtime = runtime_of()

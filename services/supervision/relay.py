@@ -11,8 +11,6 @@ import json
 import logging
 from collections.abc import Sequence
 
-from nats.aio.msg import Msg
-
 from services.common import subjects
 from services.common.bus import Bus
 from services.supervision.alerts.lifecycle import alert_payload
@@ -32,7 +30,7 @@ class LiveRelay:
         self.broadcaster = broadcaster
 
     async def start(self) -> None:
-        await self.bus.nc.subscribe(subjects.supervision_live("*"), cb=self._on_message)
+        await self.bus.listen(subjects.supervision_live("*"), self._on_message)
 
     async def publish_syncs(self, changes: Sequence[SyncChange]) -> None:
         for change in changes:
@@ -47,14 +45,19 @@ class LiveRelay:
             await self._publish("alert", alert.academie, json.dumps(alert_payload(alert)).encode())
 
     async def _publish(self, kind: str, academie: str | None, body: bytes) -> None:
-        await self.bus.nc.publish(subjects.supervision_live(academie), body, headers={KIND_HEADER: kind})
+        await self.bus.broadcast(subjects.supervision_live(academie), body, headers={KIND_HEADER: kind})
 
-    async def _on_message(self, msg: Msg) -> None:
-        kind = (msg.headers or {}).get(KIND_HEADER, "sync")
+    async def _on_message(self, subject: str, body: bytes, headers: dict[str, str]) -> None:
+        kind = headers.get(KIND_HEADER, "sync")
         try:
-            data = json.loads(msg.data)
+            # A sync is read with its contract (LiveSync): what another replica sends is what pages expect.
+            data = (
+                LiveSync.model_validate_json(body).model_dump(mode="json")
+                if kind == "sync"
+                else json.loads(body)
+            )
         except ValueError:
-            log.warning("unreadable live message on %s", msg.subject)
+            log.warning("unreadable live message on %s", subject)
             return
-        academie = msg.subject.rsplit(".", 1)[-1]
+        academie = subject.rsplit(".", 1)[-1]
         self.broadcaster.publish(kind, None if academie == "aucune" else academie, data)

@@ -47,6 +47,7 @@ from services.common.subjects import StreamSpec
 
 log = logging.getLogger(__name__)
 Responder = Callable[[bytes], Awaitable[tuple[bytes, dict[str, str] | None]]]
+Listener = Callable[[str, bytes, dict[str, str]], Awaitable[None]]
 
 
 class NoAnswer(Exception):
@@ -256,6 +257,23 @@ class Bus:
         except (NatsTimeoutError, nats.errors.NoRespondersError) as error:
             raise NoAnswer(subject) from error
         return msg.data, dict(msg.headers or {})
+
+    # -- broadcasts (core NATS, no reply, loss harmless) ------------------------------------------------
+    async def broadcast(self, subject: str, body: bytes, *, headers: Mapping[str, str] | None = None) -> None:
+        await self.nc.publish(subject, body, headers=dict(headers or {}))
+
+    async def listen(self, subjects_filter: str, on_message: Listener) -> None:
+        """Every message on ``subjects_filter`` (no queue group: each listener gets each message)."""
+
+        async def deliver(msg: Msg) -> None:
+            await on_message(msg.subject, msg.data, dict(msg.headers or {}))
+
+        await self.nc.subscribe(subjects_filter, cb=deliver)
+
+    async def pending(self, stream: str, durable: str) -> int:
+        """Messages a durable consumer has not acknowledged yet (waiting or in flight)."""
+        info = await self.js.consumer_info(stream, durable)
+        return int(info.num_pending or 0) + int(info.num_ack_pending or 0)
 
     async def request_chunks(
         self, subject: str, payload: bytes, *, headers: Mapping[str, str] | None = None
