@@ -5,23 +5,31 @@ the sync's page shows each bad record's line, path, code and French message. A t
 remove most services is held: the supervisor follows the alert to the sync's page, sees what it would
 remove, searches the list, approves it with a reason; another supervisor rejects another one; each import
 ends in the right state and the editor's `netsynchro wait` says so. A certificate the operator issues for
-ten days is listed on the dashboard among those expiring within 30 days.
+ten days is listed on the dashboard among those expiring within 30 days; a revoked certificate that the
+school's software keeps using raises the alert with its serial and editor.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
 import pytest
 from cryptography import x509
+from netsynchro import Certificate
 from playwright.sync_api import BrowserContext, Page, expect
 
 from services.common.identity import serial_hex
 from tests.journeys.conftest import Screenshots
 from tests.journeys.helpers import (
     demo_school,
+    refused_as_revoked,
+    request_pkcs12,
+    revoke,
+    serial_of_pkcs12,
+    sign_in_portal,
     sign_in_supervision,
     timetable_with_unknown_divisions,
     truncated_timetable,
@@ -134,6 +142,34 @@ def test_a_held_import_is_approved_by_one_supervisor_and_another_is_rejected_by_
     assert "rejetée" in waited.stderr.decode()
     assert "refusé par demo.national" in waited.stderr.decode()
     national.close()
+
+
+def test_a_revoked_certificate_in_use_raises_an_alert_with_its_serial_and_editor(
+    platform: RunningPlatform, netsynchro: Netsynchro, context: BrowserContext, screenshots: Screenshots
+) -> None:
+    head = context.browser.new_context(locale="fr-FR", accept_downloads=True) if context.browser else None
+    assert head is not None
+    portal = head.new_page()
+    sign_in_portal(portal, platform, PARIS_SCHOOL)
+    bundle, password = request_pkcs12(portal, netsynchro.folder, "Index Éducation — Pronote")
+    serial = serial_of_pkcs12(bundle, password)
+    revoke(portal, platform, serial)
+    head.close()
+    refused_as_revoked(platform, Certificate.from_pkcs12(bundle, password))  # the gateway knows it now
+    school = netsynchro.school(PARIS_SCHOOL)
+    target = str(netsynchro.folder / "Structures.xml")
+    for _ in range(2):  # the school's software keeps trying its daily pull
+        pull = ("pull", "structures", *school, "-o", target, "--password", password)
+        tried = netsynchro.run("pronote", PARIS_SCHOOL, *pull, p12=bundle)
+        assert tried.returncode == 3
+
+    page = context.new_page()
+    sign_in_supervision(page, platform, "demo.national")
+    alert = page.locator("#open-alerts li.alert").filter(has_text="Certificat révoqué")
+    expect(alert).to_contain_text(re.compile(serial, re.IGNORECASE))
+    expect(alert).to_contain_text("index-education")
+    expect(alert).to_contain_text(PARIS_SCHOOL)
+    screenshots.take(page, "tableau-de-bord-certificat-revoque")
 
 
 def test_a_certificate_expiring_within_30_days_is_listed(
